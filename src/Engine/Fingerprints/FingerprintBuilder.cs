@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Reef.Engine.Checkpoints;
+using Reef.Engine.Models;
+using Reef.Engine.Probes;
+using Reef.Engine.Tokenization;
+
+namespace Reef.Engine.Fingerprints;
+
+/// <summary>What one capture run produced, with the timings of its phases.</summary>
+public sealed record CaptureResult(Activations Activations, ModelIdentity Model, TokenizedProbes Tokens, ProbeSet Probes,
+    TimeSpan LoadTime, TimeSpan ForwardTime);
+
+/// <summary>
+/// The whole path from a checkpoint folder to activations and a fingerprint: open and validate, tokenize the
+/// probes, load the weights, capture, and build the Grams.
+/// </summary>
+public static class FingerprintBuilder
+{
+    /// <summary>Captures REEF's activations of <paramref name="checkpointPath"/> on <paramref name="probes"/>.</summary>
+    public static CaptureResult Capture(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
+        IProgress<ProgressUpdate>? progress = null)
+    {
+        var checkpoint = Checkpoint.Open(checkpointPath);
+        var config = checkpoint.Config;
+        using var tokenizer = probes.IsPreTokenized || checkpoint.TokenizerPath == null ? null : ModelTokenizer.Load(checkpoint.TokenizerPath);
+        var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, checkpoint.Directory);
+
+        progress?.Report(new ProgressUpdate("hash", 0, checkpoint.WeightBytes, "bytes"));
+        var contentHash = checkpoint.ComputeContentHash();
+        var identity = new ModelIdentity(checkpointPath, contentHash, Architectures.ClassName(config.Architecture),
+            config.Layers, config.HiddenSize, config.ParameterCount);
+
+        var clock = Stopwatch.StartNew();
+        var total = checkpoint.WeightBytes;
+        using var weights = DecoderWeights.Load(checkpoint, compute, bytesRead: new SyncProgress<long>(done =>
+            progress?.Report(new ProgressUpdate("load", done, total, "bytes", done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)))));
+        var loadTime = clock.Elapsed;
+        clock.Restart();
+        var activations = ActivationCapture.Run(weights, tokens, batchSize, progress);
+        return new CaptureResult(activations, identity, tokens, probes, loadTime, clock.Elapsed);
+    }
+
+    /// <summary>Fingerprints <paramref name="checkpointPath"/> on <paramref name="probes"/>.</summary>
+    public static Fingerprint Build(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
+        IProgress<ProgressUpdate>? progress = null)
+    {
+        var capture = Capture(checkpointPath, probes, compute, batchSize, progress);
+        progress?.Report(new ProgressUpdate("gram", 0, capture.Activations.LayerCount, "layers"));
+        return Fingerprint.FromActivations(capture.Activations, capture.Model, probes.Name, probes.Hash, capture.Tokens.Truncated);
+    }
+}

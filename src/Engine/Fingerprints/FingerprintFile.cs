@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Reef.Engine.Fingerprints;
+
+/// <summary>
+/// The fingerprint file (<c>.reef</c>): "REEFFP\0\0", u32 format version, u32 header length, a UTF-8 JSON
+/// header (identity, probes, method, layout), the Gram matrices as little-endian float32 in header order,
+/// and a SHA-256 of everything before it. Reading verifies the checksum before trusting any field.
+/// </summary>
+public static class FingerprintFile
+{
+    /// <summary>Current format version; readers refuse others.</summary>
+    public const int FormatVersion = 1;
+
+    static readonly byte[] Magic = "REEFFP\0\0"u8.ToArray();
+    const int MaxHeaderBytes = 1 << 20;
+
+    sealed record Header(ModelIdentity Model, string ProbeSetName, string ProbeHash, int Count, int Truncated, string Method,
+        string EngineVersion, DateTimeOffset CreatedUtc, int Layers, string[] Preprocessings, string GramDtype);
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Writes <paramref name="fingerprint"/> to <paramref name="path"/> (atomically, via a temporary file).</summary>
+    public static void Write(Fingerprint fingerprint, string path)
+    {
+        var order = fingerprint.Grams.Keys.Order().ToArray();
+        var header = new Header(fingerprint.Model, fingerprint.ProbeSetName, fingerprint.ProbeHash, fingerprint.Count,
+            fingerprint.Truncated, fingerprint.Method, fingerprint.EngineVersion, fingerprint.CreatedUtc, fingerprint.Layers,
+            order.Select(p => p.ToString().ToLowerInvariant()).ToArray(), "f32");
+        var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = path + ".tmp-" + Environment.ProcessId;
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            void Put(ReadOnlySpan<byte> bytes)
+            {
+                stream.Write(bytes);
+                hash.AppendData(bytes);
+            }
+            Put(Magic);
+            Span<byte> u32 = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(u32, FormatVersion); Put(u32);
+            BinaryPrimitives.WriteInt32LittleEndian(u32, headerBytes.Length); Put(u32);
+            Put(headerBytes);
+            foreach (var p in order)
+            foreach (var gram in fingerprint.Grams[p])
+                Put(MemoryMarshal.AsBytes(gram.AsSpan()));
+            stream.Write(hash.GetHashAndReset());
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Whether <paramref name="path"/> starts like a fingerprint file.</summary>
+    public static bool LooksLikeFingerprint(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using var stream = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[8];
+        return stream.Read(head) == 8 && head.SequenceEqual(Magic);
+    }
+
+    /// <summary>Reads and verifies <paramref name="path"/>.</summary>
+    public static Fingerprint Read(string path)
+    {
+        if (!File.Exists(path)) throw new InvalidInputException(path, "fingerprint file does not exist");
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 16 + 32 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
+            throw new InvalidInputException(path, "not a ReefCluster fingerprint file (bad magic)");
+        var version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
+        if (version != FormatVersion)
+            throw new InvalidInputException(path, $"fingerprint format version {version}; this engine reads version {FormatVersion}");
+        var body = bytes.AsSpan(0, bytes.Length - 32);
+        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
+            throw new InvalidInputException(path, "checksum mismatch: the fingerprint file is corrupt or truncated");
+
+        var headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        if (headerLength <= 0 || headerLength > MaxHeaderBytes || 16L + headerLength > body.Length)
+            throw new InvalidInputException(path, $"header length {headerLength} is out of range");
+        Header header;
+        try
+        {
+            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan(16, headerLength), Json)
+                     ?? throw new JsonException("empty header");
+        }
+        catch (JsonException e) { throw new InvalidInputException(path, $"header is not valid JSON ({e.Message})"); }
+
+        var preprocessings = header.Preprocessings.Select(name =>
+            Enum.TryParse<Preprocessing>(name, true, out var p) ? p : throw new InvalidInputException(path, $"unknown preprocessing '{name}'")).ToArray();
+        long gramFloats = (long)header.Count * header.Count;
+        var expected = 16L + headerLength + preprocessings.Length * header.Layers * gramFloats * 4;
+        if (header.GramDtype != "f32" || expected != body.Length)
+            throw new InvalidInputException(path, $"payload is {body.Length - 16 - headerLength} bytes, expected {expected - 16 - headerLength} for {header.Layers} layers of {header.Count}×{header.Count}");
+
+        var at = 16 + headerLength;
+        var grams = new Dictionary<Preprocessing, IReadOnlyList<float[]>>();
+        foreach (var p in preprocessings)
+        {
+            var layers = new List<float[]>();
+            for (var l = 0; l < header.Layers; l++)
+            {
+                layers.Add(MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at, (int)(gramFloats * 4))).ToArray());
+                at += (int)(gramFloats * 4);
+            }
+            grams[p] = layers;
+        }
+        return new Fingerprint
+        {
+            Model = header.Model, ProbeSetName = header.ProbeSetName, ProbeHash = header.ProbeHash, Count = header.Count,
+            Truncated = header.Truncated, Method = header.Method, EngineVersion = header.EngineVersion,
+            CreatedUtc = header.CreatedUtc, Grams = grams,
+        };
+    }
+}

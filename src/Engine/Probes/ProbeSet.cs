@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Reef.Engine.Probes;
+
+/// <summary>
+/// The statements every model of a comparison sees, in order. Its <see cref="Hash"/> covers the exact
+/// content, so two fingerprints are comparable only when they saw the same probes.
+/// </summary>
+public sealed class ProbeSet
+{
+    public ProbeSet(string name, IReadOnlyList<Probe> probes)
+    {
+        if (probes.Count == 0) throw new ArgumentException("a probe set needs at least one probe");
+        Name = name;
+        Probes = probes;
+        Hash = ComputeHash(probes);
+    }
+
+    /// <summary>Where the set came from ("builtin" or a file name).</summary>
+    public string Name { get; }
+
+    public IReadOnlyList<Probe> Probes { get; }
+
+    /// <summary>SHA-256 of the probes' canonical form, hex.</summary>
+    public string Hash { get; }
+
+    public int Count => Probes.Count;
+
+    /// <summary>Whether the probes are token ids (no tokenizer needed).</summary>
+    public bool IsPreTokenized => Probes[0].Ids != null;
+
+    /// <summary>The first <paramref name="samples"/> probes (REEF's default is the first 200).</summary>
+    public ProbeSet Take(int? samples)
+    {
+        if (samples is not { } n || n >= Count) return this;
+        if (n < 2) throw new ArgumentException("--samples must be at least 2: CKA needs two or more statements");
+        return new ProbeSet(Name, Probes.Take(n).ToList());
+    }
+
+    static string ComputeHash(IReadOnlyList<Probe> probes)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var p in probes)
+        {
+            var line = p.Text != null ? "t:" + p.Text.Replace("\\", "\\\\").Replace("\n", "\\n") : "i:" + string.Join(",", p.Ids!);
+            hash.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

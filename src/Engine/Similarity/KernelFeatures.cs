@@ -1,0 +1,57 @@
+using Reef.Engine.Fingerprints;
+using static TorchSharp.torch;
+
+namespace Reef.Engine.Similarity;
+
+/// <summary>
+/// Turns a fingerprint's Grams into one row per layer: the centered kernel matrix HKH, flattened and scaled
+/// to unit Frobenius norm. CKA of two layers is then the dot product of their rows, and the layer-by-layer
+/// CKA matrix of two models is one matrix product.
+/// </summary>
+public static class KernelFeatures
+{
+    /// <summary>[layers, n²] float64 on the CPU.</summary>
+    public static Tensor Build(Fingerprint fingerprint, Kernel kernel, Preprocessing preprocessing)
+    {
+        if (!fingerprint.Grams.TryGetValue(preprocessing, out var grams))
+            throw new ArgumentException($"fingerprint of {fingerprint.Model.Path} has no {preprocessing} Grams");
+        var n = fingerprint.Count;
+        var rows = new List<Tensor>(grams.Count);
+        using (var scope = NewDisposeScope())
+        {
+            foreach (var gram in grams)
+            {
+                var k = tensor(gram, [n, n]).to(ScalarType.Float64);
+                var centered = kernel == Kernel.Linear ? k : CenterRows(Rbf(k));
+                var norm = centered.norm();
+                // An all-zero kernel (a layer with no variation) has no direction: leave it zero, CKA 0.
+                var unit = norm.item<double>() > 0 ? centered / norm : centered;
+                rows.Add(unit.reshape(-1));
+            }
+            return stack(rows).MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>RBF kernel from a Gram: d²ᵢⱼ = Kᵢᵢ + Kⱼⱼ − 2Kᵢⱼ, σ² = median of the non-zero d².</summary>
+    public static Tensor Rbf(Tensor gram)
+    {
+        var diagonal = gram.diagonal();
+        var squared = (diagonal.unsqueeze(0) + diagonal.unsqueeze(1) - 2 * gram).clamp_min(0);
+        var nonZero = squared.masked_select(squared.ne(0));
+        var sigmaSquared = nonZero.numel() == 0 ? 1.0 : Median(nonZero);
+        return (squared * (-0.5 / sigmaSquared)).exp();
+    }
+
+    /// <summary>HKH with H = I − 11ᵀ/n.</summary>
+    static Tensor CenterRows(Tensor k) =>
+        k - k.mean([0L], keepdim: true) - k.mean([1L], keepdim: true) + k.mean();
+
+    /// <summary>The median as numpy defines it (mean of the two middle values for an even count).</summary>
+    static double Median(Tensor values)
+    {
+        var sorted = values.sort().Values;
+        var count = sorted.numel();
+        var upper = sorted[count / 2].item<double>();
+        return count % 2 == 1 ? upper : (upper + sorted[count / 2 - 1].item<double>()) / 2;
+    }
+}
