@@ -124,6 +124,18 @@ public sealed class Checkpoint
         }
     }
 
+    /// <summary>Reads every tensor in its stored dtype (for derivations that rewrite a whole checkpoint).</summary>
+    public Dictionary<string, TorchSharp.torch.Tensor> ReadAllTensors()
+    {
+        var result = new Dictionary<string, TorchSharp.torch.Tensor>(StringComparer.Ordinal);
+        foreach (var file in Files)
+        {
+            using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            foreach (var entry in file.Tensors.Values.OrderBy(e => e.Start)) result[entry.Name] = file.Read(entry, stream);
+        }
+        return result;
+    }
+
     /// <summary>
     /// SHA-256 over config.json and every weight file, so identical checkpoints under different names are
     /// recognized. One sequential read of the files.

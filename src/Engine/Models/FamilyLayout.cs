@@ -28,12 +28,13 @@ public sealed record FamilyLayout(
     string? FusedGateUp,
     string? Gate, string Up, string Down,
     bool ConvWeights,
-    bool ScaleEmbeddings)
+    bool ScaleEmbeddings,
+    string FinalNorm)
 {
     static readonly FamilyLayout LlamaLike = new(
         "model.embed_tokens", null, "model.layers.", NormFlavour.Rms, "input_layernorm", "post_attention_layernorm",
         null, "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-        null, "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj", ConvWeights: false, ScaleEmbeddings: false);
+        null, "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj", ConvWeights: false, ScaleEmbeddings: false, FinalNorm: "model.norm");
 
     /// <summary>The layout of <paramref name="architecture"/>; <paramref name="gpt2Prefix"/> is "transformer." or "" (both occur on the hub).</summary>
     public static FamilyLayout For(Architecture architecture, string gpt2Prefix = "transformer.") => architecture switch
@@ -47,6 +48,6 @@ public sealed record FamilyLayout(
         _ => new FamilyLayout(
             gpt2Prefix + "wte", gpt2Prefix + "wpe", gpt2Prefix + "h.", NormFlavour.LayerNorm, "ln_1", "ln_2",
             "attn.c_attn", "", "", "", "attn.c_proj", null, null, "mlp.c_fc", "mlp.c_proj",
-            ConvWeights: true, ScaleEmbeddings: false),
+            ConvWeights: true, ScaleEmbeddings: false, FinalNorm: gpt2Prefix + "ln_f"),
     };
 }

@@ -1,0 +1,10 @@
+using Reef.Engine;
+
+namespace Reef.Client;
+
+/// <summary>Where a command writes: results to <see cref="Out"/>, progress and errors to <see cref="Error"/>.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive)
+{
+    /// <summary>A progress reporter for work on <paramref name="label"/>.</summary>
+    public IProgress<ProgressUpdate> Progress(string label) => new ConsoleProgress(Error, Interactive, label);
+}

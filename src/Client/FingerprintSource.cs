@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Reef.Engine;
+using Reef.Engine.Fingerprints;
+
+namespace Reef.Client;
+
+/// <summary>Turns a command-line MODEL argument (checkpoint folder or .reef file) into a fingerprint.</summary>
+public static class FingerprintSource
+{
+    /// <summary>Reads a fingerprint file, or fingerprints a checkpoint folder with the command's probes and device.</summary>
+    public static Fingerprint Load(string path, CommonOptions common, ParseResult parse, CliContext context)
+    {
+        if (FingerprintFile.LooksLikeFingerprint(path)) return FingerprintFile.Read(path);
+        if (Directory.Exists(path))
+        {
+            var label = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+            return FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse), context.Progress(label));
+        }
+        if (File.Exists(path)) throw new InvalidInputException(path, "neither a checkpoint folder nor a fingerprint file (.reef)");
+        throw new InvalidInputException(path, "does not exist");
+    }
+}

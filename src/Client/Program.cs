@@ -1,0 +1,3 @@
+using Reef.Client;
+
+return ReefCli.Run(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected);

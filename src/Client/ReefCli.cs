@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Reef.Client.Commands;
+using Reef.Engine;
+
+namespace Reef.Client;
+
+/// <summary>
+/// The <c>reef</c> command line. Every command maps failures to <see cref="ExitCodes"/>: bad usage 2,
+/// bad input 3 (the message names the file), anything else 1.
+/// </summary>
+public static class ReefCli
+{
+    /// <summary>Runs <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    {
+        var context = new CliContext(output, error, interactive);
+        var root = new RootCommand(
+            "ReefCluster: REEF fingerprints of language models (CKA of hidden-state representations on the same probes), " +
+            "to tell which models derive from which.");
+        root.Subcommands.Add(ActivationsCommand.Create(context));
+        root.Subcommands.Add(FingerprintCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) error.WriteLine($"reef: {e.Message}");
+            error.WriteLine("Run 'reef --help' for usage.");
+            return ExitCodes.BadUsage;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (InvalidInputException e)
+        {
+            error.WriteLine($"reef: bad input: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"reef: {e.Message}");
+            return ExitCodes.BadUsage;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"reef: failed: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Reef.Engine.Checkpoints;
+using static TorchSharp.torch;
+
+namespace Reef.Engine.Derivation;
+
+/// <summary>Adds Gaussian noise to every floating-point tensor, scaled to that tensor's own standard deviation.</summary>
+public static class GaussianNoise
+{
+    /// <summary>Writes <paramref name="target"/>: <paramref name="source"/> plus N(0, (relativeStd · std(W))²) per tensor W.</summary>
+    public static void Apply(string source, string target, double relativeStd, long seed)
+    {
+        var checkpoint = Checkpoint.Open(source);
+        var generator = new Generator((ulong)seed);
+        var tensors = checkpoint.ReadAllTensors();
+        try
+        {
+            foreach (var name in tensors.Keys.Order(StringComparer.Ordinal).ToList())
+            {
+                var t = tensors[name];
+                if (!t.is_floating_point() || t.numel() < 2) continue;
+                using var f = t.to(ScalarType.Float32);
+                using var noise = randn(f.shape, generator: generator) * (f.std().item<float>() * relativeStd);
+                tensors[name] = (f + noise).to(t.dtype);
+                t.Dispose();
+            }
+            Directory.CreateDirectory(target);
+            foreach (var file in new[] { "config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json" })
+                if (File.Exists(Path.Combine(source, file))) File.Copy(Path.Combine(source, file), Path.Combine(target, file), overwrite: true);
+            SafetensorsWriter.WriteCheckpoint(target, tensors, checkpoint.Files[0].Tensors.Values.First().Dtype);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+}

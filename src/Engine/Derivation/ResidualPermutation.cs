@@ -1,0 +1,71 @@
+using Reef.Engine.Checkpoints;
+using Reef.Engine.Models;
+using static TorchSharp.torch;
+
+namespace Reef.Engine.Derivation;
+
+/// <summary>
+/// Permutes the residual stream's coordinates consistently through every weight: the model computes the same
+/// function, and its hidden states are the originals with their columns permuted. The simplest
+/// function-preserving edit, and one REEF's CKA must be blind to.
+/// </summary>
+public static class ResidualPermutation
+{
+    /// <summary>Applies a seeded random permutation to the checkpoint in <paramref name="source"/>, writing <paramref name="target"/>.</summary>
+    public static int[] Apply(string source, string target, long seed)
+    {
+        var checkpoint = Checkpoint.Open(source);
+        var config = checkpoint.Config;
+        var layout = FamilyLayout.For(config.Architecture,
+            checkpoint.Tensors.ContainsKey("wte.weight") ? "" : "transformer.");
+        var permutation = randperm(config.HiddenSize, generator: new Generator((ulong)seed));
+        var tensors = checkpoint.ReadAllTensors();
+        try
+        {
+            foreach (var name in tensors.Keys.ToList())
+            {
+                var dim = ResidualDim(name, tensors[name], layout, config);
+                if (dim is { } d)
+                {
+                    var permuted = tensors[name].index_select(d, permutation);
+                    tensors[name].Dispose();
+                    tensors[name] = permuted;
+                }
+            }
+            var dtype = checkpoint.Files[0].Tensors.Values.First().Dtype;
+            Directory.CreateDirectory(target);
+            File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"), overwrite: true);
+            SafetensorsWriter.WriteCheckpoint(target, tensors, dtype);
+            foreach (var extra in new[] { "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json" })
+                if (File.Exists(Path.Combine(source, extra))) File.Copy(Path.Combine(source, extra), Path.Combine(target, extra), overwrite: true);
+            return permutation.data<long>().Select(v => (int)v).ToArray();
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            permutation.Dispose();
+        }
+    }
+
+    /// <summary>Which dimension of <paramref name="name"/> indexes the residual stream; null when none does.</summary>
+    static long? ResidualDim(string name, Tensor t, FamilyLayout l, ModelConfig c)
+    {
+        if (t.dim() == 1)
+        {
+            // Norm weights and biases, and biases of projections that write the residual stream.
+            var writesResidual = name.Contains(l.InputNorm) || name.Contains(l.PostAttentionNorm) || name.StartsWith(l.FinalNorm)
+                                 || name.Contains($".{l.O}.") || name.Contains($".{l.Down}.");
+            return writesResidual && t.shape[0] == c.HiddenSize ? 0 : null;
+        }
+        var readsResidual = name.StartsWith(l.EmbedTokens) || (l.EmbedPositions != null && name.StartsWith(l.EmbedPositions))
+                            || name == "lm_head.weight"
+                            || new[] { l.FusedQkv, l.Q, l.K, l.V, l.FusedGateUp, l.Gate, l.Up }
+                                .Any(p => !string.IsNullOrEmpty(p) && name.Contains($".{p}."));
+        var writes = name.Contains($".{l.O}.") || name.Contains($".{l.Down}.");
+        // nn.Linear is [out, in]; GPT-2's Conv1D is [in, out]; embeddings are [rows, d].
+        var isEmbedding = name.StartsWith(l.EmbedTokens) || (l.EmbedPositions != null && name.StartsWith(l.EmbedPositions)) || name == "lm_head.weight";
+        if (readsResidual) return isEmbedding ? 1 : l.ConvWeights ? 0 : 1;
+        if (writes) return l.ConvWeights ? 1 : 0;
+        return null;
+    }
+}
