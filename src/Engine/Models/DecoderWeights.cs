@@ -31,18 +31,7 @@ public sealed class DecoderWeights : IDisposable
     public static DecoderWeights Load(Checkpoint checkpoint, ComputeOptions compute, int? lastLayer = null,
         IProgress<long>? bytesRead = null)
     {
-        var config = checkpoint.Config;
-        var layers = Math.Min(config.Layers, (lastLayer ?? config.Layers - 1) + 1);
-        var prefix = checkpoint.Tensors.ContainsKey("transformer.wte.weight") || !checkpoint.Tensors.ContainsKey("wte.weight") ? "transformer." : "";
-        var layout = FamilyLayout.For(config.Architecture, prefix);
-        var plan = new WeightPlan(config, layout);
-
-        var wanted = new List<(string Name, long[] Shape)>();
-        wanted.Add(plan.Embedding());
-        if (layout.EmbedPositions != null) wanted.Add(plan.PositionEmbedding());
-        for (var i = 0; i < layers; i++) wanted.AddRange(plan.Block(i));
-        foreach (var (name, shape) in wanted) plan.Check(checkpoint, name, shape);
-
+        var (config, layout, plan, layers, wanted) = Validate(checkpoint, lastLayer);
         var loaded = ReadAll(checkpoint, wanted.Select(w => w.Name), compute, bytesRead);
         try
         {
@@ -56,6 +45,25 @@ public sealed class DecoderWeights : IDisposable
             foreach (var t in loaded.Values) t.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Checks that every tensor blocks 0..<paramref name="lastLayer"/> need is present with the shape the config
+    /// implies and a float dtype, from the headers alone, before any weight is read.
+    /// </summary>
+    public static (ModelConfig Config, FamilyLayout Layout, WeightPlan Plan, int Layers, List<(string Name, long[] Shape)> Tensors)
+        Validate(Checkpoint checkpoint, int? lastLayer = null)
+    {
+        var config = checkpoint.Config;
+        var layers = Math.Min(config.Layers, (lastLayer ?? config.Layers - 1) + 1);
+        var prefix = checkpoint.Tensors.ContainsKey("transformer.wte.weight") || !checkpoint.Tensors.ContainsKey("wte.weight") ? "transformer." : "";
+        var layout = FamilyLayout.For(config.Architecture, prefix);
+        var plan = new WeightPlan(config, layout);
+        var wanted = new List<(string Name, long[] Shape)> { plan.Embedding() };
+        if (layout.EmbedPositions != null) wanted.Add(plan.PositionEmbedding());
+        for (var i = 0; i < layers; i++) wanted.AddRange(plan.Block(i));
+        foreach (var (name, shape) in wanted) plan.Check(checkpoint, name, shape);
+        return (config, layout, plan, layers, wanted);
     }
 
     /// <summary>Reads tensors in file order (sequential I/O), converting each to the compute dtype and device.</summary>

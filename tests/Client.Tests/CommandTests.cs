@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Reef.Engine.Derivation;
+using Reef.Engine.Models;
+using Reef.Engine.Tests;
+
+namespace Reef.Client.Tests;
+
+/// <summary>The commands end to end on checkpoints written to disk.</summary>
+public class CommandTests
+{
+    static (TempDirectory Temp, string Source, string Permuted, string Other) Models()
+    {
+        var temp = new TempDirectory();
+        var source = TestModels.Write(temp.Sub("source"), Architecture.Qwen2, seed: 1);
+        ResidualPermutation.Apply(source, temp.Sub("permuted"), seed: 2);
+        var other = TestModels.Write(temp.Sub("other"), Architecture.Qwen2, seed: 3);
+        return (temp, source, temp.Sub("permuted"), other);
+    }
+
+    [Fact]
+    public void CompareFoldersPrintsSummariesAndVerdict()
+    {
+        var (temp, source, permuted, _) = Models();
+        using var _ = temp;
+        var result = Cli.Run("compare", source, permuted, "--samples", "32");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("REEF layer", result.Out);
+        Assert.Contains("best layer pair", result.Out);
+        Assert.Contains("monotone layer alignment", result.Out);
+        Assert.Contains("verdict: DERIVED", result.Out);
+        Assert.Contains("derived >= 0.8000, unrelated < 0.5000", result.Out);
+    }
+
+    [Fact]
+    public void FingerprintFilesCompareAsJsonWithTheLayerMatrix()
+    {
+        var (temp, source, permuted, other) = Models();
+        using var _ = temp;
+        foreach (var (dir, name) in new[] { (source, "a"), (permuted, "b"), (other, "c") })
+            Assert.Equal(0, Cli.Run("fingerprint", dir, "--samples", "32", "--out", temp.Sub(name + ".reef")).ExitCode);
+
+        using var derived = JsonDocument.Parse(Cli.Run("compare", temp.Sub("a.reef"), temp.Sub("b.reef"), "--json").Out);
+        var root = derived.RootElement;
+        Assert.Equal("derived", root.GetProperty("verdict").GetString());
+        Assert.Equal(3, root.GetProperty("matrix").GetArrayLength());
+        Assert.Equal(3, root.GetProperty("matrix")[0].GetArrayLength());
+        Assert.True(root.GetProperty("reefLayer").GetProperty("cka").GetDouble() > 0.9999);
+        Assert.Equal(0.8, root.GetProperty("thresholds").GetProperty("derived").GetDouble());
+
+        using var unrelated = JsonDocument.Parse(Cli.Run("compare", temp.Sub("a.reef"), temp.Sub("c.reef"), "--json", "--kernel", "rbf").Out);
+        Assert.True(unrelated.RootElement.GetProperty("reefLayer").GetProperty("cka").GetDouble() < 0.99);
+        Assert.Equal("rbf", unrelated.RootElement.GetProperty("kernel").GetString());
+
+        // A folder compared with a fingerprint taken on other probes is refused, naming both.
+        var refused = Cli.Run("compare", temp.Sub("a.reef"), other, "--samples", "20");
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("probe sets differ", refused.Error);
+    }
+
+    [Fact]
+    public void ActivationsWritesLayerFilesAndManifest()
+    {
+        var (temp, source, _, _) = Models();
+        using var _ = temp;
+        var result = Cli.Run("activations", source, "--samples", "10", "--out", temp.Sub("acts"));
+        Assert.Equal(0, result.ExitCode);
+        var config = TestModels.Config(Architecture.Qwen2);
+        for (var i = 0; i < config.Layers; i++)
+            Assert.Equal(10L * config.HiddenSize * 4, new FileInfo(temp.Sub($"acts/layer_{i}.f32")).Length);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(temp.Sub("acts/manifest.json")));
+        Assert.Equal(10, manifest.RootElement.GetProperty("n").GetInt32());
+        Assert.Equal(config.HiddenSize, manifest.RootElement.GetProperty("d").GetInt32());
+        Assert.Equal(config.Layers, manifest.RootElement.GetProperty("layers").GetInt32());
+        Assert.Equal(64, manifest.RootElement.GetProperty("probe_hash").GetString()!.Length);
+    }
+
+    [Fact]
+    public void PreTokenizedProbesWorkWithoutATokenizer()
+    {
+        var (temp, source, _, _) = Models();
+        using var _ = temp;
+        File.Delete(Path.Combine(source, "tokenizer.json"));
+        var withoutTokens = Cli.Run("fingerprint", source, "--samples", "4", "--out", temp.Sub("x.reef"));
+        Assert.Equal(3, withoutTokens.ExitCode);
+        Assert.Contains("no tokenizer.json", withoutTokens.Error);
+        File.WriteAllLines(temp.Sub("ids.jsonl"), Enumerable.Range(0, 6).Select(i => $"{{\"ids\": [256, {65 + i}, 66, 46]}}"));
+        var ok = Cli.Run("fingerprint", source, "--probes", temp.Sub("ids.jsonl"), "--out", temp.Sub("x.reef"));
+        Assert.Equal(0, ok.ExitCode);
+        Assert.Contains("6 statements", ok.Out);
+    }
+}
