@@ -1,0 +1,5 @@
+namespace Reef.Grains.Abstractions;
+
+/// <summary>Where a model's fingerprint stands.</summary>
+[GenerateSerializer]
+public enum FingerprintStatus { Pending, Running, Done, Failed }
