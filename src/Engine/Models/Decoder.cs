@@ -43,12 +43,22 @@ public sealed class Decoder(DecoderWeights weights)
         }
         for (var i = 0; i < weights.Blocks.Count; i++)
         {
-            var block = weights.Blocks[i];
-            var window = WindowFor(i);
-            using var mask = window is { } w && w < length ? SlidingWindowMask(length, w, device) : null;
-            x = Block(block, x, cos, sin, mask);
-            onLayerOutput(i, x);
+            // One scope per block: only this block's intermediates are alive at once, not every block's.
+            Tensor next;
+            using (NewDisposeScope())
+            {
+                var window = WindowFor(i);
+                var mask = window is { } w && w < length ? SlidingWindowMask(length, w, device) : null;
+                next = Block(weights.Blocks[i], x, cos, sin, mask);
+                onLayerOutput(i, next);
+                next.MoveToOuterDisposeScope();
+            }
+            x.Dispose();
+            x = next;
         }
+        x.Dispose();
+        cos?.Dispose();
+        sin?.Dispose();
     }
 
     static Tensor Embed(Tensor table, Tensor ids)
