@@ -14,7 +14,10 @@ public static class FingerprintSource
         if (Directory.Exists(path))
         {
             var label = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
-            return FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse), context.Progress(label));
+            var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse), context.Progress(label));
+            if (fingerprint.Truncated > 0)
+                context.Error.WriteLine($"{label}: {fingerprint.Truncated} of {fingerprint.Count} statements were longer than the model's context and were cut to their ends");
+            return fingerprint;
         }
         if (File.Exists(path)) throw new InvalidInputException(path, "neither a checkpoint folder nor a fingerprint file (.reef)");
         throw new InvalidInputException(path, "does not exist");

@@ -26,6 +26,9 @@ public class ParityTests
         foreach (var dtype in new[] { Dtype.F32, Dtype.BF16 })
         foreach (var shards in new[] { 1, 3 })
             data.Add(a, dtype, shards);
+        // F16 too: the reader's third float type.
+        data.Add(Architecture.Llama, Dtype.F16, 1);
+        data.Add(Architecture.Gpt2, Dtype.F16, 2);
         return data;
     }
 

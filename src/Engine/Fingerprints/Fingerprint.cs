@@ -26,16 +26,21 @@ public sealed record Fingerprint
     public int Layers => Grams.Values.First().Count;
 
     /// <summary>Builds a fingerprint from captured activations.</summary>
-    public static Fingerprint FromActivations(Activations activations, ModelIdentity model, string probeSetName, string probeHash, int truncated)
+    public static Fingerprint FromActivations(Activations activations, ModelIdentity model, string probeSetName, string probeHash, int truncated,
+        IProgress<ProgressUpdate>? progress = null)
     {
-        var grams = Enum.GetValues<Preprocessing>().ToDictionary(
-            p => p,
-            p => (IReadOnlyList<float[]>)activations.Layers
-                .Select(layer => GramMatrix.Compute(layer, activations.Count, activations.Width, p)).ToList());
+        var preprocessings = Enum.GetValues<Preprocessing>();
+        var grams = preprocessings.ToDictionary(p => p, _ => new List<float[]>());
+        for (var layer = 0; layer < activations.LayerCount; layer++)
+        {
+            foreach (var p in preprocessings)
+                grams[p].Add(GramMatrix.Compute(activations.Layers[layer], activations.Count, activations.Width, p));
+            progress?.Report(new ProgressUpdate("gram", layer + 1, activations.LayerCount, "layers"));
+        }
         return new Fingerprint
         {
             Model = model, ProbeSetName = probeSetName, ProbeHash = probeHash, Count = activations.Count,
-            Truncated = truncated, Grams = grams,
+            Truncated = truncated, Grams = grams.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<float[]>)kv.Value),
         };
     }
 

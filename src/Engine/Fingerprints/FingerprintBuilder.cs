@@ -21,12 +21,15 @@ public static class FingerprintBuilder
         IProgress<ProgressUpdate>? progress = null)
     {
         var checkpoint = Checkpoint.Open(checkpointPath);
+        DecoderWeights.Validate(checkpoint);
         var config = checkpoint.Config;
         using var tokenizer = probes.IsPreTokenized || checkpoint.TokenizerPath == null ? null : ModelTokenizer.Load(checkpoint.TokenizerPath);
         var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, checkpoint.Directory);
 
-        progress?.Report(new ProgressUpdate("hash", 0, checkpoint.WeightBytes, "bytes"));
+        var hashClock = Stopwatch.StartNew();
         var contentHash = checkpoint.ComputeContentHash();
+        progress?.Report(new ProgressUpdate("hash", checkpoint.WeightBytes, checkpoint.WeightBytes, "bytes",
+            checkpoint.WeightBytes / Math.Max(1e-9, hashClock.Elapsed.TotalSeconds)));
         var identity = new ModelIdentity(checkpointPath, contentHash, Architectures.ClassName(config.Architecture),
             config.Layers, config.HiddenSize, config.ParameterCount);
 
@@ -45,7 +48,6 @@ public static class FingerprintBuilder
         IProgress<ProgressUpdate>? progress = null)
     {
         var capture = Capture(checkpointPath, probes, compute, batchSize, progress);
-        progress?.Report(new ProgressUpdate("gram", 0, capture.Activations.LayerCount, "layers"));
-        return Fingerprint.FromActivations(capture.Activations, capture.Model, probes.Name, probes.Hash, capture.Tokens.Truncated);
+        return Fingerprint.FromActivations(capture.Activations, capture.Model, probes.Name, probes.Hash, capture.Tokens.Truncated, progress);
     }
 }
