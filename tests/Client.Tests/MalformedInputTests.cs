@@ -111,6 +111,19 @@ public class MalformedInputTests
         }, "longrope", "config.json"),
     ];
 
+    [Fact]
+    public void Gpt2AttentionScaleVariantsAreRefused()
+    {
+        using var temp = new TempDirectory();
+        var dir = Reef.Engine.Tests.TestModels.Write(temp.Sub("gpt2"), Reef.Engine.Models.Architecture.Gpt2);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!.AsObject();
+        config["scale_attn_by_inverse_layer_idx"] = true;
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        var result = Cli.Run("fingerprint", dir, "--samples", "4");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("scale_attn_by_inverse_layer_idx", result.Error);
+    }
+
     static string ValidCheckpoint(TempDirectory temp)
     {
         var dir = temp.Sub("model");

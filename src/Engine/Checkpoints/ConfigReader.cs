@@ -92,6 +92,11 @@ public static class ConfigReader
     {
         var hidden = Required(path, c, "n_embd");
         var heads = Required(path, c, "n_head");
+        // Attention-scale variants the decoder does not implement: refuse rather than fingerprint a different function.
+        if (Bool(c, "scale_attn_by_inverse_layer_idx") == true)
+            throw new InvalidInputException(path, "GPT-2 with scale_attn_by_inverse_layer_idx is not supported");
+        if (Bool(c, "scale_attn_weights") == false)
+            throw new InvalidInputException(path, "GPT-2 with scale_attn_weights false is not supported");
         return new ModelConfig
         {
             Architecture = Architecture.Gpt2,

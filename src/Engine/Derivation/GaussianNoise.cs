@@ -1,4 +1,3 @@
-using Reef.Engine.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Derivation;
@@ -7,13 +6,10 @@ namespace Reef.Engine.Derivation;
 public static class GaussianNoise
 {
     /// <summary>Writes <paramref name="target"/>: <paramref name="source"/> plus N(0, (relativeStd · std(W))²) per tensor W.</summary>
-    public static void Apply(string source, string target, double relativeStd, long seed)
-    {
-        var checkpoint = Checkpoint.Open(source);
-        var generator = new Generator((ulong)seed);
-        var tensors = checkpoint.ReadAllTensors();
-        try
+    public static void Apply(string source, string target, double relativeStd, long seed) =>
+        CheckpointRewrite.Apply(source, target, (_, tensors) =>
         {
+            var generator = new Generator((ulong)seed);
             foreach (var name in tensors.Keys.Order(StringComparer.Ordinal).ToList())
             {
                 var t = tensors[name];
@@ -23,14 +19,5 @@ public static class GaussianNoise
                 tensors[name] = (f + noise).to(t.dtype);
                 t.Dispose();
             }
-            Directory.CreateDirectory(target);
-            foreach (var file in new[] { "config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json" })
-                if (File.Exists(Path.Combine(source, file))) File.Copy(Path.Combine(source, file), Path.Combine(target, file), overwrite: true);
-            SafetensorsWriter.WriteCheckpoint(target, tensors, checkpoint.Files[0].Tensors.Values.First().Dtype);
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
-    }
+        });
 }

@@ -1,4 +1,3 @@
-using Reef.Engine.Checkpoints;
 using Reef.Engine.Models;
 using static TorchSharp.torch;
 
@@ -14,37 +13,22 @@ public static class ResidualPermutation
     /// <summary>Applies a seeded random permutation to the checkpoint in <paramref name="source"/>, writing <paramref name="target"/>.</summary>
     public static int[] Apply(string source, string target, long seed)
     {
-        var checkpoint = Checkpoint.Open(source);
-        var config = checkpoint.Config;
-        var layout = FamilyLayout.For(config.Architecture,
-            checkpoint.Tensors.ContainsKey("wte.weight") ? "" : "transformer.");
-        var permutation = randperm(config.HiddenSize, generator: new Generator((ulong)seed));
-        var tensors = checkpoint.ReadAllTensors();
-        try
+        var result = Array.Empty<int>();
+        CheckpointRewrite.Apply(source, target, (checkpoint, tensors) =>
         {
+            var config = checkpoint.Config;
+            var layout = FamilyLayout.For(config.Architecture, tensors.ContainsKey("wte.weight") ? "" : "transformer.");
+            using var permutation = randperm(config.HiddenSize, generator: new Generator((ulong)seed));
             foreach (var name in tensors.Keys.ToList())
             {
-                var dim = ResidualDim(name, tensors[name], layout, config);
-                if (dim is { } d)
-                {
-                    var permuted = tensors[name].index_select(d, permutation);
-                    tensors[name].Dispose();
-                    tensors[name] = permuted;
-                }
+                if (ResidualDim(name, tensors[name], layout, config) is not { } dim) continue;
+                var permuted = tensors[name].index_select(dim, permutation);
+                tensors[name].Dispose();
+                tensors[name] = permuted;
             }
-            var dtype = checkpoint.Files[0].Tensors.Values.First().Dtype;
-            Directory.CreateDirectory(target);
-            File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"), overwrite: true);
-            SafetensorsWriter.WriteCheckpoint(target, tensors, dtype);
-            foreach (var extra in new[] { "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json" })
-                if (File.Exists(Path.Combine(source, extra))) File.Copy(Path.Combine(source, extra), Path.Combine(target, extra), overwrite: true);
-            return permutation.data<long>().Select(v => (int)v).ToArray();
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-            permutation.Dispose();
-        }
+            result = permutation.data<long>().Select(v => (int)v).ToArray();
+        });
+        return result;
     }
 
     /// <summary>Which dimension of <paramref name="name"/> indexes the residual stream; null when none does.</summary>
