@@ -57,7 +57,7 @@ foreach (var batch in new[] { 1, 8, 32 })
     ProcessMemory.ResetPeak();
     var before = ProcessMemory.Resident;
     var seconds = Time(() => ActivationCapture.Run(weights, tokens, batch));
-    var capturePeak = ProcessMemory.Peak - before;
+    var capturePeak = Math.Max(0, ProcessMemory.Peak - before);
     var flops = 2.0 * config.MacsPerToken * totalTokens + AttentionFlops(tokens, config);
     Console.WriteLine($"capture batch {batch,2}: {statements / seconds,7:F1} statements/s, {totalTokens / seconds,8:F0} tokens/s, " +
                       $"{flops / seconds / 1e9,6:F1} GFLOP/s = {flops / seconds / 1e9 / matmulGflops * 100,3:F0}% of matmul, " +
