@@ -9,8 +9,11 @@ namespace Reef.Engine.Models;
 /// </summary>
 public sealed class DecoderWeights : IDisposable
 {
-    DecoderWeights(ModelConfig config, FamilyLayout layout, Tensor embed, Tensor? positions, List<BlockWeights> blocks)
+    readonly bool _ownsTensors = true;
+
+    DecoderWeights(ModelConfig config, FamilyLayout layout, Tensor embed, Tensor? positions, List<BlockWeights> blocks, bool ownsTensors = true)
     {
+        _ownsTensors = ownsTensors;
         Config = config;
         Layout = layout;
         Embed = embed;
@@ -97,8 +100,25 @@ public sealed class DecoderWeights : IDisposable
         }
     }
 
+    /// <summary>
+    /// Views of tensors the caller owns (a training run's parameters): the same decoder, with gradients flowing
+    /// back into <paramref name="tensors"/>. Disposing the result leaves them alone.
+    /// </summary>
+    public static DecoderWeights FromTensors(ModelConfig config, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        var prefix = tensors.ContainsKey("wte.weight") ? "" : "transformer.";
+        var layout = FamilyLayout.For(config.Architecture, prefix);
+        var plan = new WeightPlan(config, layout);
+        var all = tensors.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var blocks = Enumerable.Range(0, config.Layers).Select(i => plan.Assemble(i, all)).ToList();
+        foreach (var b in blocks) b.Owned.Clear();
+        var positions = layout.EmbedPositions != null ? all[layout.EmbedPositions + ".weight"] : null;
+        return new DecoderWeights(config, layout, all[layout.EmbedTokens + ".weight"], positions, blocks, ownsTensors: false);
+    }
+
     public void Dispose()
     {
+        if (!_ownsTensors) return;
         Embed.Dispose();
         Positions?.Dispose();
         foreach (var b in Blocks) b.Dispose();
