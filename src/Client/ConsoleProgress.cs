@@ -42,6 +42,6 @@ public sealed class ConsoleProgress(TextWriter error, bool interactive, string l
     {
         string Amount(long v) => u.Unit == "bytes" ? $"{v / 1048576.0:F1} MiB" : v.ToString();
         var rate = u.PerSecond is { } r ? u.Unit == "bytes" ? $", {r / 1048576.0:F0} MiB/s" : $", {r:F1} {u.Unit}/s" : "";
-        return $"{Amount(u.Done)}/{Amount(u.Total)} {(u.Unit == "bytes" ? "" : u.Unit)}{rate}";
+        return $"{Amount(u.Done)}/{Amount(u.Total)} {(u.Unit == "bytes" ? "" : u.Unit)}{rate}{(u.Detail != null ? ", " + u.Detail : "")}";
     }
 }

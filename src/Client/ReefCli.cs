@@ -20,6 +20,9 @@ public static class ReefCli
         root.Subcommands.Add(ActivationsCommand.Create(context));
         root.Subcommands.Add(FingerprintCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
+        root.Subcommands.Add(DeriveCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(ZooCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
 
         var parse = root.Parse(args);

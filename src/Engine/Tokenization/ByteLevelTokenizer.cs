@@ -72,7 +72,8 @@ public static class ByteLevelTokenizer
                 ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["continuing_subword_prefix"] = null,
                 ["end_of_word_suffix"] = null, ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false,
                 ["vocab"] = vocab,
-                ["merges"] = new JsonArray(merges.Select(m => (JsonNode?)new JsonArray(m.Left, m.Right)).ToArray()),
+                // "left right" strings: the merge form every tokenizers version reads (byte-level symbols hold no spaces).
+                ["merges"] = new JsonArray(merges.Select(m => (JsonNode?)(m.Left + " " + m.Right)).ToArray()),
             },
         };
     }
