@@ -5,6 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# The zoo test trains on these corpora (Debian packages).
+./scripts/corpora.sh
 dotnet build ReefCluster.sln -c Release --nologo -v quiet
 status=0
 log="$(mktemp)"

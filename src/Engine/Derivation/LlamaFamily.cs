@@ -2,32 +2,35 @@ using Reef.Engine.Models;
 
 namespace Reef.Engine.Derivation;
 
-/// <summary>
-/// Tensor names of the Llama-family checkpoints (Llama, Mistral, Qwen2, Gemma) that the structural edits
-/// (permute, scale, rotate, structured prune) rewrite. Other families get a clear refusal.
-/// </summary>
-public sealed record LlamaLayerNames(string Prefix)
+/// <summary>Names of one layer's tensors, from the family's <see cref="FamilyLayout"/>.</summary>
+public sealed record LayerNames(FamilyLayout Layout, int Index)
 {
-    public string InputNorm => Prefix + "input_layernorm.weight";
-    public string PostAttentionNorm => Prefix + "post_attention_layernorm.weight";
-    public string Q => Prefix + "self_attn.q_proj";
-    public string K => Prefix + "self_attn.k_proj";
-    public string V => Prefix + "self_attn.v_proj";
-    public string O => Prefix + "self_attn.o_proj";
-    public string Gate => Prefix + "mlp.gate_proj";
-    public string Up => Prefix + "mlp.up_proj";
-    public string Down => Prefix + "mlp.down_proj";
+    string Prefix => $"{Layout.LayerPrefix}{Index}.";
+    public string InputNorm => Prefix + Layout.InputNorm + ".weight";
+    public string PostAttentionNorm => Prefix + Layout.PostAttentionNorm + ".weight";
+    public string Q => Prefix + Layout.Q;
+    public string K => Prefix + Layout.K;
+    public string V => Prefix + Layout.V;
+    public string O => Prefix + Layout.O;
+    public string Gate => Prefix + Layout.Gate;
+    public string Up => Prefix + Layout.Up;
+    public string Down => Prefix + Layout.Down;
 }
 
-/// <summary>Which checkpoints the structural edits accept, and their names.</summary>
+/// <summary>
+/// The checkpoints the structural edits (permute, scale, rotate, structured prune) rewrite: Llama, Mistral,
+/// Qwen2 and Gemma, which share one layout of separate projections. Other families get a clear refusal.
+/// </summary>
 public static class LlamaFamily
 {
-    public const string Embed = "model.embed_tokens.weight";
-    public const string FinalNorm = "model.norm.weight";
+    static readonly FamilyLayout Layout = FamilyLayout.For(Architecture.Llama);
+
+    public static string Embed => Layout.EmbedTokens + ".weight";
+    public static string FinalNorm => Layout.FinalNorm + ".weight";
     public const string LmHead = "lm_head.weight";
 
     /// <summary>Names of layer <paramref name="i"/>.</summary>
-    public static LlamaLayerNames Layer(int i) => new($"model.layers.{i}.");
+    public static LayerNames Layer(int i) => new(Layout, i);
 
     /// <summary>Throws unless <paramref name="config"/> is a family <paramref name="op"/> can rewrite.</summary>
     public static void Require(ModelConfig config, string op, string path)

@@ -112,15 +112,16 @@ public static class Prune
             return t[n.O + ".weight"].to(ScalarType.Float64).norm().item<double>() + t[n.Down + ".weight"].to(ScalarType.Float64).norm().item<double>();
         }).ToArray();
         var kept = Enumerable.Range(0, c.Layers).OrderByDescending(i => strength[i]).Take(c.Layers - remove).Order().ToArray();
-        foreach (var name in t.Keys.Where(k => k.StartsWith("model.layers.")).ToList())
+        var prefix = FamilyLayout.For(c.Architecture).LayerPrefix;
+        foreach (var name in t.Keys.Where(k => k.StartsWith(prefix)).ToList())
         {
-            var rest = name["model.layers.".Length..];
+            var rest = name[prefix.Length..];
             var index = int.Parse(rest[..rest.IndexOf('.')]);
             var tensor = t[name];
             t.Remove(name);
             var position = Array.IndexOf(kept, index);
             if (position < 0) tensor.Dispose();
-            else t[$"model.layers.{position}.{rest[(rest.IndexOf('.') + 1)..]}"] = tensor;
+            else t[$"{prefix}{position}.{rest[(rest.IndexOf('.') + 1)..]}"] = tensor;
         }
         return c with { Layers = kept.Length };
     }

@@ -16,19 +16,24 @@ public static class ResidualPermutation
         var result = Array.Empty<int>();
         CheckpointRewrite.Apply(source, target, (checkpoint, tensors) =>
         {
-            var config = checkpoint.Config;
-            var layout = FamilyLayout.For(config.Architecture, tensors.ContainsKey("wte.weight") ? "" : "transformer.");
-            using var permutation = randperm(config.HiddenSize, generator: new Generator((ulong)seed));
-            foreach (var name in tensors.Keys.ToList())
-            {
-                if (ResidualDim(name, tensors[name], layout, config) is not { } dim) continue;
-                var permuted = tensors[name].index_select(dim, permutation);
-                tensors[name].Dispose();
-                tensors[name] = permuted;
-            }
-            result = permutation.data<long>().Select(v => (int)v).ToArray();
+            result = Permutation(checkpoint.Config.HiddenSize, seed);
+            Edit(checkpoint.Config, tensors, result);
         });
         return result;
+    }
+
+    /// <summary>A seeded random permutation of the residual stream's <paramref name="width"/> coordinates.</summary>
+    public static int[] Permutation(int width, long seed) =>
+        TensorEdits.Permutation(width, new Generator((ulong)seed)).Select(v => (int)v).ToArray();
+
+    /// <summary>Permutes the residual coordinates of every tensor in <paramref name="tensors"/> by <paramref name="permutation"/>.</summary>
+    public static void Edit(ModelConfig config, Dictionary<string, Tensor> tensors, int[] permutation)
+    {
+        var layout = FamilyLayout.For(config.Architecture, tensors.ContainsKey("wte.weight") ? "" : "transformer.");
+        var index = permutation.Select(v => (long)v).ToArray();
+        foreach (var name in tensors.Keys.ToList())
+            if (ResidualDim(name, tensors[name], layout, config) is { } dim)
+                TensorEdits.Select(tensors, name, dim, index);
     }
 
     /// <summary>Which dimension of <paramref name="name"/> indexes the residual stream; null when none does.</summary>

@@ -19,7 +19,7 @@ public sealed record ModelSize(string Name, int Hidden, int Layers, int Heads, i
     int SequenceLength, double LearningRate, long CorpusBytes)
 {
     public static ModelSize Quick { get; } = new("quick", 64, 4, 4, 176, 512, 500, 16, 96, 3e-3, 1_500_000);
-    public static ModelSize Full { get; } = new("full", 128, 6, 4, 352, 1024, 2500, 32, 128, 2e-3, 4_000_000);
+    public static ModelSize Full { get; } = new("full", 128, 4, 4, 344, 1024, 1200, 24, 128, 2e-3, 4_000_000);
 
     public static ModelSize Parse(string name) => name switch
     {
