@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Derivation;
@@ -15,7 +16,8 @@ public static class GaussianNoise
                 var t = tensors[name];
                 if (!t.is_floating_point() || t.numel() < 2) continue;
                 using var f = t.to(ScalarType.Float32);
-                using var noise = randn(f.shape, generator: generator) * (f.std().item<float>() * relativeStd);
+                using var scale = (f.std().item<float>() * relativeStd).ToScalar();
+                using var noise = randn(f.shape, generator: generator).mul(scale);
                 tensors[name] = (f + noise).to(t.dtype);
                 t.Dispose();
             }

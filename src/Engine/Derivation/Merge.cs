@@ -1,4 +1,5 @@
 using Reef.Engine.Checkpoints;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Derivation;
@@ -30,11 +31,14 @@ public static class Merge
                     if (!tensors[name].is_floating_point()) continue;
                     using var b = others[name].to(ScalarType.Float64);
                     using var root = bases?[name].to(ScalarType.Float64);
+                    // Explicit, scoped Scalars: implicit ones can be finalized while native code reads them.
+                    using var weight = alpha.ToScalar();
+                    using var rest = (1 - alpha).ToScalar();
                     TensorEdits.Edit(tensors, name, a => method switch
                     {
-                        MergeMethod.Linear => a * (1 - alpha) + b * alpha,
-                        MergeMethod.TaskArithmetic => a + (b - root!) * alpha,
-                        _ => root! + Ties(a - root!, b - root!, density) * alpha,
+                        MergeMethod.Linear => a.mul(rest) + b.mul(weight),
+                        MergeMethod.TaskArithmetic => a + (b - root!).mul(weight),
+                        _ => root! + Ties(a - root!, b - root!, density).mul(weight),
                     });
                 }
             }
@@ -52,11 +56,13 @@ public static class Merge
         var trimmedA = Trim(ta, density);
         var trimmedB = Trim(tb, density);
         var sign = (trimmedA + trimmedB).sign();
-        var agreeA = trimmedA.sign().eq(sign).logical_and(trimmedA.ne(0));
-        var agreeB = trimmedB.sign().eq(sign).logical_and(trimmedB.ne(0));
+        using var zero = 0.ToScalar();
+        var agreeA = trimmedA.sign().eq(sign).logical_and(trimmedA.ne(zero));
+        var agreeB = trimmedB.sign().eq(sign).logical_and(trimmedB.ne(zero));
         var count = agreeA.to(ScalarType.Float64) + agreeB.to(ScalarType.Float64);
         var sum = where(agreeA, trimmedA, zeros_like(trimmedA)) + where(agreeB, trimmedB, zeros_like(trimmedB));
-        return sum / count.clamp_min(1);
+        using var one = 1.ToScalar();
+        return sum / count.clamp_min(one);
     }
 
     static Tensor Trim(Tensor t, double density)

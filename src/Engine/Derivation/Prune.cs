@@ -1,4 +1,5 @@
 using Reef.Engine.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 using static Reef.Engine.Derivation.TensorEdits;
 
@@ -60,7 +61,7 @@ public static class Prune
             using (NewDisposeScope())
             {
                 // A channel matters as much as the product of its read (gate, up) and write (down) norms.
-                Tensor RowNorms(string name, long dim) => t[name].to(ScalarType.Float64).pow(2).sum(dim).sqrt();
+                Tensor RowNorms(string name, long dim) => t[name].to(ScalarType.Float64).square().sum(dim).sqrt();
                 var importance = RowNorms(n.Gate + ".weight", 1) * RowNorms(n.Up + ".weight", 1) * RowNorms(n.Down + ".weight", 0);
                 kept = importance.topk(keep).indexes.sort().Values.data<long>().ToArray();
             }
@@ -84,9 +85,9 @@ public static class Prune
             int[] kept;
             using (NewDisposeScope())
             {
-                var qNorm = t[n.Q + ".weight"].to(ScalarType.Float64).pow(2).sum(1L).view(c.KvHeads, -1).sum(1L);
-                var vNorm = t[n.V + ".weight"].to(ScalarType.Float64).pow(2).sum(1L).view(c.KvHeads, -1).sum(1L);
-                var oNorm = t[n.O + ".weight"].to(ScalarType.Float64).pow(2).sum(0L).view(c.KvHeads, -1).sum(1L);
+                var qNorm = t[n.Q + ".weight"].to(ScalarType.Float64).square().sum(1L).view(c.KvHeads, -1).sum(1L);
+                var vNorm = t[n.V + ".weight"].to(ScalarType.Float64).square().sum(1L).view(c.KvHeads, -1).sum(1L);
+                var oNorm = t[n.O + ".weight"].to(ScalarType.Float64).square().sum(0L).view(c.KvHeads, -1).sum(1L);
                 kept = (qNorm + vNorm + oNorm).topk(keep).indexes.sort().Values.data<long>().Select(v => (int)v).ToArray();
             }
             var kvRows = HeadRows(kept, c.HeadDim);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Derivation;
@@ -21,10 +22,13 @@ public static class Quantize
             {
                 // GPT-2's Conv1D stores [in, out]: its output channels are columns.
                 var channelDim = layout.ConvWeights && name != "lm_head.weight" ? 0L : 1L;
+                using var tiny = 1e-12.ToScalar();
+                using var count = ((double)levels).ToScalar();
+                using var low = (-(double)levels).ToScalar();
                 TensorEdits.Edit(tensors, name, w =>
                 {
-                    var scale = w.abs().amax([channelDim], keepdim: true).clamp_min(1e-12) / levels;
-                    return (w / scale).round().clamp(-levels, levels) * scale;
+                    var scale = w.abs().amax([channelDim], keepdim: true).clamp_min(tiny).div(count);
+                    return (w / scale).round().clamp(low, count) * scale;
                 });
             }
         });

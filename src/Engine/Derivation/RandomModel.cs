@@ -1,6 +1,7 @@
 using Reef.Engine.Checkpoints;
 using Reef.Engine.Models;
 using Reef.Engine.Tokenization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Derivation;
@@ -17,6 +18,9 @@ public static class RandomModel
         var generator = new Generator((ulong)seed);
         var layout = FamilyLayout.For(config.Architecture);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        using var normSpread = 0.1.ToScalar();
+        using var biasSpread = 0.02.ToScalar();
+        using var spread = std.ToScalar();
         foreach (var (name, shape) in new WeightPlan(config, layout).All())
         {
             var isNorm = shape.Length == 1 && (name.Contains("norm") || name.Contains("ln_"));
@@ -24,13 +28,12 @@ public static class RandomModel
             if (isNorm && name.EndsWith(".weight"))
             {
                 // Gemma stores w for (1 + w): identity is 0. Others store the scale itself: identity is 1.
-                var identity = layout.Norm == NormFlavour.RmsOnePlus ? 0.0 : 1.0;
-                t = randn(shape, generator: generator) * 0.1 + identity;
+                using var identity = (layout.Norm == NormFlavour.RmsOnePlus ? 0.0 : 1.0).ToScalar();
+                using var noise = randn(shape, generator: generator).mul(normSpread);
+                t = noise.add(identity);
             }
-            else if (shape.Length == 1)
-                t = randn(shape, generator: generator) * 0.02;
             else
-                t = randn(shape, generator: generator) * std;
+                t = randn(shape, generator: generator).mul(shape.Length == 1 ? biasSpread : spread);
             result[name] = t;
         }
         return result;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Derivation;
@@ -13,7 +14,10 @@ public static class Rescale
     {
         if (factor < 1) throw new ArgumentException("--factor must be at least 1");
         var generator = new Generator((ulong)seed);
-        Tensor Factors(long n) => (rand(n, ScalarType.Float64, generator: generator) * 2 - 1).mul(Math.Log(factor)).exp();
+        using var spread = (2 * Math.Log(factor)).ToScalar();
+        using var shift = Math.Log(factor).ToScalar();
+        // log-uniform in [1/f, f]: exp(u · 2 ln f − ln f), u uniform in [0, 1).
+        Tensor Factors(long n) => rand(n, ScalarType.Float64, generator: generator).mul(spread).sub(shift).exp();
         CheckpointRewrite.Apply(source, target, (checkpoint, tensors) =>
         {
             var c = checkpoint.Config;

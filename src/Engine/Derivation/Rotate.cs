@@ -1,4 +1,5 @@
 using Reef.Engine.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 using static Reef.Engine.Derivation.TensorEdits;
 
@@ -21,7 +22,8 @@ public static class Rotate
             using var scope = NewDisposeScope();
             var (q, _) = linalg.qr(randn([c.HiddenSize, c.HiddenSize], ScalarType.Float64, generator: new Generator((ulong)seed)));
             var onePlus = c.Architecture == Architecture.Gemma;
-            Tensor Effective(string norm) => onePlus ? tensors[norm].to(ScalarType.Float64) + 1 : tensors[norm].to(ScalarType.Float64);
+            using var one = 1.ToScalar();
+            Tensor Effective(string norm) => onePlus ? tensors[norm].to(ScalarType.Float64).add(one) : tensors[norm].to(ScalarType.Float64);
 
             // The LM head reads the final norm; with tied embeddings it must become its own tensor first.
             if (!tensors.ContainsKey(LlamaFamily.LmHead)) tensors[LlamaFamily.LmHead] = tensors[LlamaFamily.Embed].clone();

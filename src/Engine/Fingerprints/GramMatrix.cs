@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Fingerprints;
@@ -19,7 +20,8 @@ public static class GramMatrix
         {
             // Unbiased std, as REEF's torch code; a constant column (std 0) carries no information and stays zero.
             var std = centered.std(0, unbiased: true, keepdim: true);
-            std = where(std.gt(0), std, ones_like(std));
+            using var zero = 0.ToScalar();
+            std = where(std.gt(zero), std, ones_like(std));
             centered = centered / std;
         }
         var gram = centered.matmul(centered.T).to(ScalarType.Float32).contiguous();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Models;
@@ -120,7 +121,9 @@ public sealed class Decoder(DecoderWeights weights)
         using var i = arange(length, ScalarType.Int64, device).unsqueeze(1);
         using var j = arange(length, ScalarType.Int64, device).unsqueeze(0);
         using var causal = j.le(i);
-        using var inWindow = (i - j).lt(window);
+        using var windowSize = window.ToScalar();
+        using var distance = i - j;
+        using var inWindow = distance.lt(windowSize);
         return causal.logical_and(inWindow);
     }
 }

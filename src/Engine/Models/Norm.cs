@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Models;
@@ -11,13 +12,18 @@ public static class Norm
         if (flavour == NormFlavour.LayerNorm)
             return nn.functional.layer_norm(x, [x.shape[^1]], weight, bias, eps);
 
+        // Scalars are explicit and scoped: an implicitly converted one can be finalized while native code still reads it.
+        using var epsilon = eps.ToScalar();
         using var x32 = x.to(ScalarType.Float32);
-        using var variance = x32.pow(2).mean([-1L], keepdim: true);
-        using var normed = x32 * (variance + eps).rsqrt();
+        using var variance = x32.square().mean([-1L], keepdim: true);
+        using var shifted = variance.add(epsilon);
+        using var normed = x32 * shifted.rsqrt();
         if (flavour == NormFlavour.RmsOnePlus)
         {
             // Gemma scales by (1 + w) in fp32, then casts.
-            using var scale = weight.to(ScalarType.Float32) + 1.0;
+            using var one = 1.0.ToScalar();
+            using var weight32 = weight.to(ScalarType.Float32);
+            using var scale = weight32.add(one);
             using var scaled = normed * scale;
             return scaled.to(x.dtype);
         }

@@ -1,4 +1,5 @@
 using Reef.Engine.Fingerprints;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Similarity;
@@ -35,11 +36,13 @@ public static class KernelFeatures
     /// <summary>RBF kernel from a Gram: d²ᵢⱼ = Kᵢᵢ + Kⱼⱼ − 2Kᵢⱼ, σ² = median of the non-zero d².</summary>
     public static Tensor Rbf(Tensor gram)
     {
+        using var zero = 0.ToScalar();
         var diagonal = gram.diagonal();
-        var squared = (diagonal.unsqueeze(0) + diagonal.unsqueeze(1) - 2 * gram).clamp_min(0);
-        var nonZero = squared.masked_select(squared.ne(0));
+        var squared = (diagonal.unsqueeze(0) + diagonal.unsqueeze(1) - gram - gram).clamp_min(zero);
+        var nonZero = squared.masked_select(squared.ne(zero));
         var sigmaSquared = nonZero.numel() == 0 ? 1.0 : Median(nonZero);
-        return (squared * (-0.5 / sigmaSquared)).exp();
+        using var scale = (-0.5 / sigmaSquared).ToScalar();
+        return squared.mul(scale).exp();
     }
 
     /// <summary>HKH with H = I − 11ᵀ/n.</summary>
