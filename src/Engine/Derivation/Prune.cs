@@ -61,7 +61,8 @@ public static class Prune
             using (NewDisposeScope())
             {
                 // A channel matters as much as the product of its read (gate, up) and write (down) norms.
-                Tensor RowNorms(string name, long dim) => t[name].to(ScalarType.Float64).square().sum(dim).sqrt();
+                Tensor Squares(string name) { var w = t[name].to(ScalarType.Float64); return w * w; }
+                Tensor RowNorms(string name, long dim) => Squares(name).sum(dim).sqrt();
                 var importance = RowNorms(n.Gate + ".weight", 1) * RowNorms(n.Up + ".weight", 1) * RowNorms(n.Down + ".weight", 0);
                 kept = importance.topk(keep).indexes.sort().Values.data<long>().ToArray();
             }
@@ -85,9 +86,10 @@ public static class Prune
             int[] kept;
             using (NewDisposeScope())
             {
-                var qNorm = t[n.Q + ".weight"].to(ScalarType.Float64).square().sum(1L).view(c.KvHeads, -1).sum(1L);
-                var vNorm = t[n.V + ".weight"].to(ScalarType.Float64).square().sum(1L).view(c.KvHeads, -1).sum(1L);
-                var oNorm = t[n.O + ".weight"].to(ScalarType.Float64).square().sum(0L).view(c.KvHeads, -1).sum(1L);
+                Tensor Squares(string name) { var w = t[name].to(ScalarType.Float64); return w * w; }
+                var qNorm = Squares(n.Q + ".weight").sum(1L).view(c.KvHeads, -1).sum(1L);
+                var vNorm = Squares(n.V + ".weight").sum(1L).view(c.KvHeads, -1).sum(1L);
+                var oNorm = Squares(n.O + ".weight").sum(0L).view(c.KvHeads, -1).sum(1L);
                 kept = (qNorm + vNorm + oNorm).topk(keep).indexes.sort().Values.data<long>().Select(v => (int)v).ToArray();
             }
             var kvRows = HeadRows(kept, c.HeadDim);

@@ -15,7 +15,9 @@ public static class Norm
         // Scalars are explicit and scoped: an implicitly converted one can be finalized while native code still reads it.
         using var epsilon = eps.ToScalar();
         using var x32 = x.to(ScalarType.Float32);
-        using var variance = x32.square().mean([-1L], keepdim: true);
+        // x * x, not pow(2) or square(): TorchSharp implements both with an implicit Scalar.
+        using var squares = x32 * x32;
+        using var variance = squares.mean([-1L], keepdim: true);
         using var shifted = variance.add(epsilon);
         using var normed = x32 * shifted.rsqrt();
         if (flavour == NormFlavour.RmsOnePlus)

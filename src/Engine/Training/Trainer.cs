@@ -11,7 +11,7 @@ public sealed record TrainingResult(double FirstLoss, double FinalLoss, double S
 
 /// <summary>
 /// Trains a causal LM in place: next-token cross-entropy on random windows of a token stream, AdamW, linear
-/// warm-up and cosine decay, gradient clipping at 1. Each step runs in its own dispose scope (without one,
+/// warm-up and cosine decay, gradient clipping at 1 (see <see cref="AdamW"/> for why the optimizer is ours). Each step runs in its own dispose scope (without one,
 /// TorchSharp's native memory grows by gigabytes in tens of steps).
 /// </summary>
 public static class Trainer
@@ -24,7 +24,7 @@ public static class Trainer
             throw new ArgumentException($"corpus of {tokens.Length} tokens is shorter than one training sequence");
         var parameters = weights.ToDictionary(kv => kv.Key, kv => (Tensor)new Parameter(kv.Value.to(ScalarType.Float32).detach().clone(), requires_grad: true));
         foreach (var t in weights.Values) t.Dispose();
-        var optimizer = optim.AdamW(parameters.Values.Cast<Parameter>(), options.LearningRate, weight_decay: options.WeightDecay);
+        var optimizer = new AdamW(parameters.Values);
         var random = new Random((int)(options.Seed & 0x7fffffff));
         var stream = tensor(tokens.Select(t => (long)t).ToArray());
         var clock = Stopwatch.StartNew();
@@ -38,12 +38,11 @@ public static class Trainer
                     .Select(_ => (long)random.Next(tokens.Length - options.SequenceLength)).ToArray();
                 using var offsets = tensor(starts).unsqueeze(1) + arange(options.SequenceLength, ScalarType.Int64).unsqueeze(0);
                 var batch = stream.index_select(0, offsets.flatten()).view(options.BatchSize, options.SequenceLength);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = options.RateAt(step);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var loss = model.Loss(batch);
                 loss.backward();
                 nn.utils.clip_grad_norm_(parameters.Values.Cast<Parameter>(), 1.0);
-                optimizer.step();
+                optimizer.Step(options.RateAt(step), options.WeightDecay);
                 last = loss.item<float>();
                 if (step == 0) first = last;
                 smoothed = double.IsNaN(smoothed) ? last : 0.95 * smoothed + 0.05 * last;
