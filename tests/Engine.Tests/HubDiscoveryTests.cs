@@ -1,0 +1,69 @@
+using Reef.Engine.Checkpoints;
+using Reef.Engine.Fingerprints;
+using Reef.Engine.Models;
+using Reef.Engine.Probes;
+using static TorchSharp.torch;
+
+namespace Reef.Engine.Tests;
+
+public class HubDiscoveryTests
+{
+    /// <summary>Lays a checkpoint out as Hugging Face's cache does: files in blobs/, snapshot entries linking to them.</summary>
+    static string CacheLayout(string hub, string repo, string revision, string checkpoint)
+    {
+        var repoDir = Path.Combine(hub, "models--" + repo.Replace("/", "--"));
+        var blobs = Directory.CreateDirectory(Path.Combine(repoDir, "blobs")).FullName;
+        var snapshot = Directory.CreateDirectory(Path.Combine(repoDir, "snapshots", revision)).FullName;
+        Directory.CreateDirectory(Path.Combine(repoDir, "refs"));
+        File.WriteAllText(Path.Combine(repoDir, "refs", "main"), revision);
+        foreach (var file in Directory.GetFiles(checkpoint))
+        {
+            var blob = Path.Combine(blobs, Guid.NewGuid().ToString("N"));
+            File.Copy(file, blob);
+            File.CreateSymbolicLink(Path.Combine(snapshot, Path.GetFileName(file)), Path.GetRelativePath(snapshot, blob));
+        }
+        return snapshot;
+    }
+
+    [Fact]
+    public void FindsPlainFoldersAtAnyDepthAndTheCacheLayout()
+    {
+        using var temp = new TempDirectory();
+        var hub = temp.Sub("hub");
+        var a = TestModels.Write(Path.Combine(hub, "org-a", "base"), Architecture.Llama);
+        TestModels.Write(Path.Combine(hub, "org-a", "base-finetuned"), Architecture.Llama, seed: 2);
+        TestModels.Write(Path.Combine(hub, "flat"), Architecture.Gpt2);
+        Directory.CreateDirectory(Path.Combine(hub, "org-a", "base", "original"));
+        File.WriteAllText(Path.Combine(hub, "org-a", "base", "original", "config.json"), "{}"); // inside a checkpoint: not another model
+        Directory.CreateDirectory(Path.Combine(hub, ".fingerprints", "x"));
+        File.WriteAllText(Path.Combine(hub, ".fingerprints", "x", "config.json"), "{}"); // hidden: skipped
+        Directory.CreateDirectory(Path.Combine(hub, "broken"));
+        File.WriteAllText(Path.Combine(hub, "broken", "config.json"), "{ nope"); // listed: the scan reports why it fails
+        Directory.CreateDirectory(Path.Combine(hub, "corpora"));
+        File.WriteAllText(Path.Combine(hub, "corpora", "text.txt"), "no checkpoint here");
+        var cache = Path.Combine(hub, "hf-cache");
+        var snapshot = CacheLayout(cache, "meta-llama/Tiny", "0123abcd", a);
+
+        var found = HubDiscovery.Find(hub);
+        Assert.Equal(["broken", "flat", "meta-llama/Tiny@0123abcd", "org-a/base", "org-a/base-finetuned"], found.Select(m => m.Id));
+        Assert.Equal(snapshot, found.Single(m => m.Id.StartsWith("meta-llama")).Path);
+    }
+
+    [Fact]
+    public void CacheSnapshotsFingerprintLikeTheFolderTheyCameFrom()
+    {
+        using var temp = new TempDirectory();
+        var source = TestModels.Write(temp.Sub("source"), Architecture.Llama);
+        var snapshot = CacheLayout(temp.Sub("cache"), "org/model", "rev1", source);
+        var probes = ProbeLoader.Load(null, 16);
+        var cpu = new ComputeOptions(CPU, ScalarType.Float32);
+        var direct = FingerprintBuilder.Build(source, probes, cpu);
+        var viaCache = FingerprintBuilder.Build(snapshot, probes, cpu);
+        Assert.Equal(direct.Model.ContentHash, viaCache.Model.ContentHash);
+        Assert.Equal(direct.Grams[Preprocessing.Standardized][1], viaCache.Grams[Preprocessing.Standardized][1]);
+    }
+
+    [Fact]
+    public void MissingHubIsBadInput() =>
+        Assert.Throws<InvalidInputException>(() => HubDiscovery.Find("/no/such/hub"));
+}
