@@ -18,7 +18,7 @@ public static class GaussianNoise
                 using var f = t.to(ScalarType.Float32);
                 using var scale = (f.std().item<float>() * relativeStd).ToScalar();
                 using var noise = randn(f.shape, generator: generator).mul(scale);
-                tensors[name] = (f + noise).to(t.dtype);
+                tensors[name] = f.Plus(noise).to(t.dtype);
                 t.Dispose();
             }
         });

@@ -36,9 +36,9 @@ public static class Merge
                     using var rest = (1 - alpha).ToScalar();
                     TensorEdits.Edit(tensors, name, a => method switch
                     {
-                        MergeMethod.Linear => a.mul(rest) + b.mul(weight),
-                        MergeMethod.TaskArithmetic => a + (b - root!).mul(weight),
-                        _ => root! + Ties(a - root!, b - root!, density).mul(weight),
+                        MergeMethod.Linear => a.mul(rest).Plus(b.mul(weight)),
+                        MergeMethod.TaskArithmetic => a.Plus(b.Minus(root!).mul(weight)),
+                        _ => root!.Plus(Ties(a.Minus(root!), b.Minus(root!), density).mul(weight)),
                     });
                 }
             }
@@ -55,12 +55,12 @@ public static class Merge
     {
         var trimmedA = Trim(ta, density);
         var trimmedB = Trim(tb, density);
-        var sign = (trimmedA + trimmedB).sign();
+        var sign = trimmedA.Plus(trimmedB).sign();
         using var zero = 0.ToScalar();
         var agreeA = trimmedA.sign().eq(sign).logical_and(trimmedA.ne(zero));
         var agreeB = trimmedB.sign().eq(sign).logical_and(trimmedB.ne(zero));
-        var count = agreeA.to(ScalarType.Float64) + agreeB.to(ScalarType.Float64);
-        var sum = where(agreeA, trimmedA, zeros_like(trimmedA)) + where(agreeB, trimmedB, zeros_like(trimmedB));
+        var count = agreeA.to(ScalarType.Float64).Plus(agreeB.to(ScalarType.Float64));
+        var sum = where(agreeA, trimmedA, zeros_like(trimmedA)).Plus(where(agreeB, trimmedB, zeros_like(trimmedB)));
         using var one = 1.ToScalar();
         return sum / count.clamp_min(one);
     }

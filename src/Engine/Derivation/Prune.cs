@@ -90,7 +90,7 @@ public static class Prune
                 var qNorm = Squares(n.Q + ".weight").sum(1L).view(c.KvHeads, -1).sum(1L);
                 var vNorm = Squares(n.V + ".weight").sum(1L).view(c.KvHeads, -1).sum(1L);
                 var oNorm = Squares(n.O + ".weight").sum(0L).view(c.KvHeads, -1).sum(1L);
-                kept = (qNorm + vNorm + oNorm).topk(keep).indexes.sort().Values.data<long>().Select(v => (int)v).ToArray();
+                kept = qNorm.Plus(vNorm).Plus(oNorm).topk(keep).indexes.sort().Values.data<long>().Select(v => (int)v).ToArray();
             }
             var kvRows = HeadRows(kept, c.HeadDim);
             var qRows = HeadRows(kept.SelectMany(kv => Enumerable.Range(kv * group, group)), c.HeadDim);

@@ -15,7 +15,7 @@ public static class GramMatrix
     {
         using var scope = NewDisposeScope();
         var x = tensor(matrix.ToArray(), [n, d]).to(ScalarType.Float64);
-        var centered = x - x.mean([0L], keepdim: true);
+        var centered = x.Minus(x.mean([0L], keepdim: true));
         if (preprocessing == Preprocessing.Standardized)
         {
             // Unbiased std, as REEF's torch code; a constant column (std 0) carries no information and stays zero.

@@ -34,7 +34,7 @@ public sealed class Decoder(DecoderWeights weights)
         if (weights.Positions is { } positions)
         {
             using var positionIds = arange(length, ScalarType.Int64, device);
-            x = x + Embed(positions, positionIds.unsqueeze(0));
+            x = x.Plus(Embed(positions, positionIds.unsqueeze(0)));
         }
 
         Tensor? cos = null, sin = null;
@@ -76,9 +76,9 @@ public sealed class Decoder(DecoderWeights weights)
         var flavour = weights.Layout.Norm;
         var h = Norm.Apply(flavour, x, b.InputNorm, b.InputNormBias, Config.NormEps);
         var attention = Attention(b, h, cos, sin, mask);
-        x = x + attention;
+        x = x.Plus(attention);
         h = Norm.Apply(flavour, x, b.PostAttentionNorm, b.PostAttentionNormBias, Config.NormEps);
-        return x + Mlp(b, h);
+        return x.Plus(Mlp(b, h));
     }
 
     Tensor Attention(BlockWeights b, Tensor h, Tensor? cos, Tensor? sin, Tensor? mask)
@@ -122,7 +122,7 @@ public sealed class Decoder(DecoderWeights weights)
         using var j = arange(length, ScalarType.Int64, device).unsqueeze(0);
         using var causal = j.le(i);
         using var windowSize = window.ToScalar();
-        using var distance = i - j;
+        using var distance = i.Minus(j);
         using var inWindow = distance.lt(windowSize);
         return causal.logical_and(inWindow);
     }

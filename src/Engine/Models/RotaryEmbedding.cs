@@ -70,7 +70,7 @@ public static class RotaryEmbedding
         using var rotated = cat([negSecond, first], -1);
         using var a = x32 * cos;
         using var b = rotated * sin;
-        using var sum = a + b;
+        using var sum = a.Plus(b);
         var result = sum.to(x.dtype);
         if (rotaryDim == headDim) return result;
         using var pass = x.narrow(-1, rotaryDim, headDim - rotaryDim);

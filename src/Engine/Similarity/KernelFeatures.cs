@@ -38,7 +38,7 @@ public static class KernelFeatures
     {
         using var zero = 0.ToScalar();
         var diagonal = gram.diagonal();
-        var squared = (diagonal.unsqueeze(0) + diagonal.unsqueeze(1) - gram - gram).clamp_min(zero);
+        var squared = diagonal.unsqueeze(0).Plus(diagonal.unsqueeze(1)).Minus(gram).Minus(gram).clamp_min(zero);
         var nonZero = squared.masked_select(squared.ne(zero));
         var sigmaSquared = nonZero.numel() == 0 ? 1.0 : Median(nonZero);
         using var scale = (-0.5 / sigmaSquared).ToScalar();
@@ -47,7 +47,7 @@ public static class KernelFeatures
 
     /// <summary>HKH with H = I − 11ᵀ/n.</summary>
     static Tensor CenterRows(Tensor k) =>
-        k - k.mean([0L], keepdim: true) - k.mean([1L], keepdim: true) + k.mean();
+        k.Minus(k.mean([0L], keepdim: true)).Minus(k.mean([1L], keepdim: true)).Plus(k.mean());
 
     /// <summary>The median as numpy defines it (mean of the two middle values for an even count).</summary>
     static double Median(Tensor values)

@@ -36,7 +36,7 @@ public static class Trainer
                 using var scope = NewDisposeScope();
                 var starts = Enumerable.Range(0, options.BatchSize)
                     .Select(_ => (long)random.Next(tokens.Length - options.SequenceLength)).ToArray();
-                using var offsets = tensor(starts).unsqueeze(1) + arange(options.SequenceLength, ScalarType.Int64).unsqueeze(0);
+                using var offsets = tensor(starts).unsqueeze(1).Plus(arange(options.SequenceLength, ScalarType.Int64).unsqueeze(0));
                 var batch = stream.index_select(0, offsets.flatten()).view(options.BatchSize, options.SequenceLength);
                 optimizer.ZeroGrad();
                 var loss = model.Loss(batch);
