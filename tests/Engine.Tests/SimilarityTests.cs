@@ -17,7 +17,7 @@ public class SimilarityTests
         Assert.Equal([(0, 0), (1, 2), (2, 4)], pairs);
         Assert.Equal(0.9, mean, 9);
 
-        var (transposed, meanT) = LayerAlignment.Best(Transpose(m));
+        var (transposed, meanT) = LayerAlignment.Best(LayerAlignment.Transpose(m));
         Assert.Equal([(0, 0), (2, 1), (4, 2)], transposed);
         Assert.Equal(mean, meanT, 12);
     }
@@ -57,14 +57,5 @@ public class SimilarityTests
         Assert.Equal(Verdict.Inconclusive, t.Judge(0.79));
         Assert.Equal(Verdict.Inconclusive, t.Judge(0.5));
         Assert.Equal(Verdict.Unrelated, t.Judge(0.49));
-    }
-
-    static double[,] Transpose(double[,] m)
-    {
-        var t = new double[m.GetLength(1), m.GetLength(0)];
-        for (var i = 0; i < m.GetLength(0); i++)
-        for (var j = 0; j < m.GetLength(1); j++)
-            t[j, i] = m[i, j];
-        return t;
     }
 }

@@ -35,7 +35,8 @@ public static class LayerAlignment
         return (result, best[rows, cols] / rows);
     }
 
-    static double[,] Transpose(double[,] m)
+    /// <summary>The transpose of <paramref name="m"/>.</summary>
+    public static double[,] Transpose(double[,] m)
     {
         var t = new double[m.GetLength(1), m.GetLength(0)];
         for (var i = 0; i < m.GetLength(0); i++)
