@@ -1,6 +1,9 @@
 namespace Reef.Engine.Tests;
 
-/// <summary>Finds the team's shared data (../shared from the repository root).</summary>
+/// <summary>
+/// Finds the team's shared data: <c>../shared</c> beside the repository when it is there, else the copy in
+/// <c>tests/data</c> (so a clone anywhere runs the whole suite).
+/// </summary>
 public static class SharedData
 {
     public static string Root
@@ -9,12 +12,12 @@ public static class SharedData
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "shared");
-                if (Directory.Exists(Path.Combine(candidate, "fixtures"))) return candidate;
-                if (File.Exists(Path.Combine(dir.FullName, "ReefCluster.sln")) && Directory.Exists(Path.Combine(dir.FullName, "..", "shared")))
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+                if (!File.Exists(Path.Combine(dir.FullName, "ReefCluster.sln"))) continue;
+                var shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+                if (Directory.Exists(Path.Combine(shared, "fixtures"))) return shared;
+                return Path.Combine(dir.FullName, "tests", "data");
             }
-            throw new DirectoryNotFoundException("shared/ (fixtures and probes) not found beside the repository");
+            throw new DirectoryNotFoundException("repository root (ReefCluster.sln) not found above " + AppContext.BaseDirectory);
         }
     }
 }
