@@ -7,4 +7,7 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interacti
 {
     /// <summary>A progress reporter for work on <paramref name="label"/>.</summary>
     public IProgress<ProgressUpdate> Progress(string label) => new ConsoleProgress(Error, Interactive, label);
+
+    /// <summary>How progress and messages name a model or output folder: its last path component.</summary>
+    public static string Label(string path) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
 }

@@ -13,7 +13,7 @@ public static class FingerprintSource
         if (FingerprintFile.LooksLikeFingerprint(path)) return FingerprintFile.Read(path);
         if (Directory.Exists(path))
         {
-            var label = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+            var label = CliContext.Label(path);
             var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse), context.Progress(label));
             if (fingerprint.Truncated > 0)
                 context.Error.WriteLine($"{label}: {fingerprint.Truncated} of {fingerprint.Count} statements were longer than the model's context and were cut to their ends");

@@ -17,7 +17,7 @@ public static class ActivationsCommand
         {
             var path = parse.GetValue(model)!;
             var capture = FingerprintBuilder.Capture(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse),
-                context.Progress(Path.GetFileName(Path.TrimEndingDirectorySeparator(path))));
+                context.Progress(CliContext.Label(path)));
             var directory = parse.GetValue(output)!;
             ActivationsWriter.Write(directory, capture);
             var a = capture.Activations;

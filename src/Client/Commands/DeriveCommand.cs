@@ -104,7 +104,7 @@ public static class DeriveCommand
                 {
                     var file = parse.GetValue(text) ?? throw new ArgumentException("finetune needs --text FILE");
                     var result = FineTune.Apply(source, target, file, parse.GetValue(steps), parse.GetValue(lr), s,
-                        context.Progress(Path.GetFileName(Path.TrimEndingDirectorySeparator(target))));
+                        context.Progress(CliContext.Label(target)));
                     parameters["text"] = file;
                     parameters["steps"] = parse.GetValue(steps).ToString(CultureInfo.InvariantCulture);
                     parameters["lr"] = F(parse.GetValue(lr));

@@ -16,7 +16,7 @@ public static class FingerprintCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
-            var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+            var name = CliContext.Label(path);
             var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse),
                 context.Progress(name));
             var file = parse.GetValue(output) ?? name + ".reef";

@@ -19,7 +19,7 @@ public static class TrainCommand
         {
             var directory = parse.GetValue(output)!;
             var result = SourceTraining.Run(parse.GetValue(text)!, directory, ModelSize.Parse(parse.GetValue(size)!), parse.GetValue(seed),
-                context.Progress(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))));
+                context.Progress(CliContext.Label(directory)));
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {directory}: loss {result.FirstLoss:F3} -> {result.FinalLoss:F3}, {result.StepsPerSecond:F1} steps/s"));
             return ExitCodes.Success;
