@@ -24,6 +24,9 @@ public static class ReefCli
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(ZooCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(ScanCommand.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
+        root.Subcommands.Add(SuspectsCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

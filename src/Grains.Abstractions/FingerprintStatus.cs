@@ -2,4 +2,4 @@ namespace Reef.Grains.Abstractions;
 
 /// <summary>Where a model's fingerprint stands.</summary>
 [GenerateSerializer]
-public enum FingerprintStatus { Pending, Running, Done, Failed }
+public enum FingerprintStatus { Pending, Hashing, Extracting, Done, Failed }

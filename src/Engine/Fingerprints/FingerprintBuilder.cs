@@ -16,9 +16,12 @@ public sealed record CaptureResult(Activations Activations, ModelIdentity Model,
 /// </summary>
 public static class FingerprintBuilder
 {
-    /// <summary>Captures REEF's activations of <paramref name="checkpointPath"/> on <paramref name="probes"/>.</summary>
+    /// <summary>
+    /// Captures REEF's activations of <paramref name="checkpointPath"/> on <paramref name="probes"/>. A caller that already
+    /// hashed the checkpoint (a scan hashes first, to look the fingerprint up) passes the content hash to skip that read.
+    /// </summary>
     public static CaptureResult Capture(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
-        IProgress<ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null, string? contentHash = null)
     {
         var checkpoint = Checkpoint.Open(checkpointPath);
         DecoderWeights.Validate(checkpoint);
@@ -26,10 +29,13 @@ public static class FingerprintBuilder
         using var tokenizer = probes.IsPreTokenized || checkpoint.TokenizerPath == null ? null : ModelTokenizer.Load(checkpoint.TokenizerPath);
         var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, checkpoint.Directory);
 
-        var hashClock = Stopwatch.StartNew();
-        var contentHash = checkpoint.ComputeContentHash();
-        progress?.Report(new ProgressUpdate("hash", checkpoint.WeightBytes, checkpoint.WeightBytes, "bytes",
-            checkpoint.WeightBytes / Math.Max(1e-9, hashClock.Elapsed.TotalSeconds)));
+        if (contentHash == null)
+        {
+            var hashClock = Stopwatch.StartNew();
+            contentHash = checkpoint.ComputeContentHash();
+            progress?.Report(new ProgressUpdate("hash", checkpoint.WeightBytes, checkpoint.WeightBytes, "bytes",
+                checkpoint.WeightBytes / Math.Max(1e-9, hashClock.Elapsed.TotalSeconds)));
+        }
         var identity = new ModelIdentity(checkpointPath, contentHash, Architectures.ClassName(config.Architecture),
             config.Layers, config.HiddenSize, config.ParameterCount);
 
@@ -45,9 +51,9 @@ public static class FingerprintBuilder
 
     /// <summary>Fingerprints <paramref name="checkpointPath"/> on <paramref name="probes"/>.</summary>
     public static Fingerprint Build(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
-        IProgress<ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null, string? contentHash = null)
     {
-        var capture = Capture(checkpointPath, probes, compute, batchSize, progress);
+        var capture = Capture(checkpointPath, probes, compute, batchSize, progress, contentHash);
         return Fingerprint.FromActivations(capture.Activations, capture.Model, probes.Name, probes.Hash, capture.Tokens.Truncated, progress);
     }
 }

@@ -27,34 +27,32 @@ public static class FingerprintFile
     /// <summary>Writes <paramref name="fingerprint"/> to <paramref name="path"/> (atomically, via a temporary file).</summary>
     public static void Write(Fingerprint fingerprint, string path)
     {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = path + ".tmp-" + Environment.ProcessId;
+        File.WriteAllBytes(temporary, ToBytes(fingerprint));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The file's bytes, for stores that hold fingerprints by key.</summary>
+    public static byte[] ToBytes(Fingerprint fingerprint)
+    {
         var order = fingerprint.Grams.Keys.Order().ToArray();
         var header = new Header(fingerprint.Model, fingerprint.ProbeSetName, fingerprint.ProbeHash, fingerprint.Count,
             fingerprint.Truncated, fingerprint.Method, fingerprint.EngineVersion, fingerprint.CreatedUtc, fingerprint.Layers,
             order.Select(p => p.ToString().ToLowerInvariant()).ToArray(), "f32");
         var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
-
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-        {
-            void Put(ReadOnlySpan<byte> bytes)
-            {
-                stream.Write(bytes);
-                hash.AppendData(bytes);
-            }
-            Put(Magic);
-            Span<byte> u32 = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32LittleEndian(u32, FormatVersion); Put(u32);
-            BinaryPrimitives.WriteInt32LittleEndian(u32, headerBytes.Length); Put(u32);
-            Put(headerBytes);
-            foreach (var p in order)
-            foreach (var gram in fingerprint.Grams[p])
-                Put(MemoryMarshal.AsBytes(gram.AsSpan()));
-            stream.Write(hash.GetHashAndReset());
-        }
-        File.Move(temporary, path, overwrite: true);
+        using var stream = new MemoryStream();
+        stream.Write(Magic);
+        Span<byte> u32 = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(u32, FormatVersion); stream.Write(u32);
+        BinaryPrimitives.WriteInt32LittleEndian(u32, headerBytes.Length); stream.Write(u32);
+        stream.Write(headerBytes);
+        foreach (var p in order)
+        foreach (var gram in fingerprint.Grams[p])
+            stream.Write(MemoryMarshal.AsBytes(gram.AsSpan()));
+        stream.Write(SHA256.HashData(stream.GetBuffer().AsSpan(0, (int)stream.Length)));
+        return stream.ToArray();
     }
 
     /// <summary>Whether <paramref name="path"/> starts like a fingerprint file.</summary>
@@ -70,7 +68,12 @@ public static class FingerprintFile
     public static Fingerprint Read(string path)
     {
         if (!File.Exists(path)) throw new InvalidInputException(path, "fingerprint file does not exist");
-        var bytes = File.ReadAllBytes(path);
+        return FromBytes(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads and verifies a fingerprint held in memory; <paramref name="path"/> names it in errors.</summary>
+    public static Fingerprint FromBytes(byte[] bytes, string path)
+    {
         if (bytes.Length < 16 + 32 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
             throw new InvalidInputException(path, "not a ReefCluster fingerprint file (bad magic)");
         var version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));

@@ -39,22 +39,16 @@ public sealed record Comparison
     {
         var m = LayerMatrix.Compute(a, b, kernel, preprocessing);
         int la = a.Layers, lb = b.Layers;
-        int ra = ReefLayerIndex(la), rb = ReefLayerIndex(lb);
-        var best = new LayerScore(0, 0, double.NegativeInfinity);
-        for (var i = 0; i < la; i++)
-        for (var j = 0; j < lb; j++)
-            if (m[i, j] > best.Cka) best = new LayerScore(i, j, m[i, j]);
-        var (pairs, mean) = LayerAlignment.Best(m);
-        var reef = new LayerScore(ra, rb, m[ra, rb]);
+        var summary = LayerSummary.Of(m);
         thresholds ??= VerdictThresholds.Default;
         return new Comparison
         {
             A = a.Model, B = b.Model, Kernel = kernel, Preprocessing = preprocessing, Statements = a.Count, ProbeHash = a.ProbeHash,
             Matrix = Enumerable.Range(0, la).Select(i => Enumerable.Range(0, lb).Select(j => m[i, j]).ToArray()).ToArray(),
-            ReefLayer = reef, BestPair = best,
-            Alignment = pairs.Select(p => new LayerScore(p.A, p.B, m[p.A, p.B])).ToList(), AlignmentMean = mean,
+            ReefLayer = summary.ReefLayer, BestPair = summary.BestPair,
+            Alignment = summary.Alignment.Select(p => new LayerScore(p.A, p.B, m[p.A, p.B])).ToList(), AlignmentMean = summary.AlignmentMean,
             Diagonal = Enumerable.Range(0, Math.Min(la, lb)).Select(i => m[i, i]).ToList(),
-            Verdict = thresholds.Judge(reef.Cka), Thresholds = thresholds,
+            Verdict = thresholds.Judge(summary.ReefLayer.Cka), Thresholds = thresholds,
         };
     }
 

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json;
+using Reef.Client.Scanning;
+using Reef.Grains.Abstractions;
+
+namespace Reef.Client.Commands;
+
+/// <summary>
+/// <c>reef scan HUB</c>: fingerprint every checkpoint under a hub on the cluster (embedded by default), score
+/// every pair, write the matrix and families; with <c>--victim</c>, print the suspects of one model.
+/// </summary>
+public static class ScanCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var hub = new Argument<string>("HUB") { Description = "Folder of checkpoints: plain folders at any depth, or a Hugging Face cache (models--org--name/snapshots/REV)." };
+        var output = new Option<string?>("--out") { Description = "Where to write matrix.csv, matrix.json and families.json (default: HUB/.reef-scan)." };
+        var victim = new Option<string?>("--victim") { Description = "Model id whose suspects to print (models most likely derived from it, or it from them)." };
+        var scanId = new Option<string?>("--scan-id") { Description = "Scan id; the same id resumes an interrupted scan. Default: derived from HUB and --registry." };
+        var layers = new Option<bool>("--layers") { Description = "Also write every pair's layer-by-layer CKA matrix into matrix.json." };
+        var window = new Option<int>("--window") { Description = "Models in flight at once.", DefaultValueFactory = _ => 8 };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var common = new CommonOptions();
+        var connection = new ConnectionOptions();
+        var command = new Command("scan", "Fingerprint and compare every checkpoint under a hub; write matrix.csv, matrix.json, families.json.")
+        {
+            hub, output, victim, scanId, layers, window, json,
+        };
+        command.Options.Add(common.Probes);
+        command.Options.Add(common.Samples);
+        command.Options.Add(common.BatchSize);
+        command.Options.Add(common.Dtype);
+        connection.AddTo(command);
+        command.SetAction(parse => Run(parse, context, common, connection, parse.GetValue(hub)!, parse.GetValue(output), parse.GetValue(victim),
+            parse.GetValue(scanId), parse.GetValue(layers), parse.GetValue(window), parse.GetValue(json)).GetAwaiter().GetResult());
+        return command;
+    }
+
+    static async Task<int> Run(ParseResult parse, CliContext context, CommonOptions common, ConnectionOptions connection, string hub,
+        string? output, string? victim, string? scanId, bool layers, int window, bool json)
+    {
+        var probes = common.LoadProbes(parse);
+        var registry = parse.GetValue(connection.Registry)!;
+        var outDir = output ?? Path.Combine(hub, ".reef-scan");
+        if (window < 1) throw new ArgumentException("--window must be positive");
+        await using var cluster = await connection.OpenAsync(parse, context);
+        var id = scanId ?? ScanRunner.DefaultScanId(hub, registry);
+        context.Error.WriteLine($"scan {id}: {hub} on {cluster.Description}, {probes.Count} probes ({probes.Name})");
+        var result = await ScanRunner.RunAsync(cluster.Client, cluster.Store, id, hub, registry, probes, common.Batch(parse),
+            parse.GetValue(common.Dtype)!, window, context.Progress("scan"));
+
+        List<(string, string, PairComparison)>? pairs = null;
+        if (layers)
+        {
+            pairs = [];
+            var m = result.Matrix;
+            for (var i = 0; i < m.Ids.Count; i++)
+            for (var j = i + 1; j < m.Ids.Count; j++)
+            {
+                var key = m.FingerprintKeys[i] + "|" + m.FingerprintKeys[j];
+                pairs.Add((m.Ids[i], m.Ids[j], await ScanRunner.Retry(() => cluster.Client.GetGrain<IComparisonGrain>(key).GetAsync(), default)));
+            }
+        }
+        ScanOutput.Write(outDir, result, probes, pairs);
+
+        var p = result.Progress;
+        if (json)
+            context.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                scan = p.ScanId, models = p.Total, fingerprinted = p.Done, extracted = p.Extracted, reused = p.Reused, failed = p.Failed,
+                failures = p.Models.Where(m => m.Status == FingerprintStatus.Failed).Select(m => new { id = m.Id, reason = m.FailureReason }),
+                output = Path.GetFullPath(outDir),
+                suspects = victim != null ? SuspectsCommand.Rank(result.Matrix, victim, 10).Select(s => new { id = s.Id, reef = s.Reef, verdict = s.Verdict }) : null,
+            }));
+        else
+        {
+            context.Out.WriteLine($"scan {p.ScanId}: {p.Done} of {p.Total} models fingerprinted ({p.Extracted} extracted, {p.Reused} reused), {p.Failed} failed");
+            foreach (var f in p.Models.Where(m => m.Status == FingerprintStatus.Failed))
+                context.Out.WriteLine($"  failed {f.Id}: {f.FailureReason}");
+            context.Out.WriteLine($"wrote {Path.Combine(outDir, "matrix.csv")}, matrix.json, families.json");
+            if (victim != null) context.Out.Write(SuspectsCommand.Table(result.Matrix, victim, 10));
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Reef.Silo;
+
+namespace Reef.Client.Scanning;
+
+/// <summary>The options that say which cluster a command talks to: embedded (default) or a Redis-backed one.</summary>
+public sealed class ConnectionOptions
+{
+    public Option<string?> Cluster { get; } = new("--cluster")
+    {
+        Description = "Redis connection string of a ReefCluster (e.g. localhost:6379 or redis:6379,password=...). Default: embedded mode, no servers.",
+    };
+
+    public Option<string> State { get; } = new("--state")
+    {
+        Description = "Embedded mode's folder for grain state and stored fingerprints ($REEF_HOME, else ~/.cache/reef).",
+        DefaultValueFactory = _ => ReefSiloOptions.DefaultStateDirectory,
+    };
+
+    public Option<string> Registry { get; } = new("--registry")
+    {
+        Description = "Registry the models belong to.", DefaultValueFactory = _ => "default",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Cluster);
+        command.Options.Add(State);
+        command.Options.Add(Registry);
+    }
+
+    public Task<ReefConnection> OpenAsync(ParseResult parse, CliContext context) =>
+        ReefConnection.OpenAsync(parse.GetValue(Cluster), parse.GetValue(State)!, context.Error);
+}

@@ -1,0 +1,24 @@
+namespace Reef.Engine.Store;
+
+/// <summary>
+/// Bytes by key: fingerprints, probe sets and finished matrix tiles, which are megabytes and so stay out of
+/// grain state and messages. A local folder in embedded mode, Redis in cluster mode. Values under one key
+/// never change (keys name content), so a reader never sees a half-written value.
+/// </summary>
+public interface IBlobStore
+{
+    /// <summary>The value under <paramref name="key"/>, or null.</summary>
+    Task<byte[]?> GetAsync(string key);
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>, replacing what was there.</summary>
+    Task PutAsync(string key, byte[] value);
+
+    /// <summary>Whether <paramref name="key"/> holds a value.</summary>
+    Task<bool> ContainsAsync(string key);
+
+    /// <summary>Adds one to the counter <paramref name="counter"/> and returns its new value.</summary>
+    Task<long> IncrementAsync(string counter);
+
+    /// <summary>The counter's value (0 if never incremented).</summary>
+    Task<long> GetCounterAsync(string counter);
+}

@@ -1,0 +1,12 @@
+namespace Reef.Grains.Abstractions;
+
+/// <summary>A background job's state as its owner reports it when asked.</summary>
+[GenerateSerializer]
+public enum JobState { Running, Done, Failed }
+
+/// <summary>Where one fingerprint extraction stands.</summary>
+/// <param name="State">Running, done or failed.</param>
+/// <param name="Silo">The silo running it.</param>
+/// <param name="Error">Why it failed.</param>
+[GenerateSerializer, Immutable]
+public sealed record ExtractionStatus(JobState State, string Silo, string? Error);

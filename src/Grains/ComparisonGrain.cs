@@ -1,0 +1,26 @@
+using Orleans.Runtime;
+using Reef.Engine.Similarity;
+using Reef.Engine.Store;
+using Reef.Grains.Abstractions;
+
+namespace Reef.Grains;
+
+/// <summary>One pair's full layer-by-layer CKA matrix, computed from the two stored fingerprints once and kept.</summary>
+public sealed class ComparisonGrain(
+    [PersistentState("comparison", "reef")] IPersistentState<PairComparison?> state,
+    IBlobStore store) : Grain, IComparisonGrain
+{
+    async Task<PairComparison> IComparisonGrain.GetAsync()
+    {
+        if (state.State != null) return state.State;
+        var keys = this.GetPrimaryKeyString().Split('|');
+        if (keys.Length != 2) throw new ArgumentException($"comparison key '{this.GetPrimaryKeyString()}' is not KEY_A|KEY_B");
+        var a = await store.GetFingerprintAsync(keys[0]);
+        var b = await store.GetFingerprintAsync(keys[1]);
+        var c = Comparison.Of(a, b);
+        state.State = new PairComparison(a.Layers, b.Layers, c.Matrix.SelectMany(row => row).ToArray(), c.ReefLayer.LayerA, c.ReefLayer.LayerB,
+            c.ReefLayer.Cka, c.BestPair.LayerA, c.BestPair.LayerB, c.BestPair.Cka, c.AlignmentMean);
+        await state.WriteStateAsync();
+        return state.State;
+    }
+}

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Reef.Engine.Similarity;
+using Reef.Engine.Store;
+using Reef.Grains.Abstractions;
+
+namespace Reef.Grains;
+
+/// <summary>
+/// The registry-wide similarity matrix. Scores live in finished tiles in the store; this grain plans the tiles
+/// an update needs (only pairs not yet scored), hands them to tile grains a few at a time from a timer, and
+/// assembles any sub-matrix on request.
+/// </summary>
+public sealed class RegistryGrain(
+    [PersistentState("registry", "reef")] IPersistentState<RegistryState> state,
+    IBlobStore store,
+    ILogger<RegistryGrain> log) : Grain, IRegistryGrain
+{
+    /// <summary>Models a tile side: 64 × 32 layers × n = 200 is a 2048 × 2048 product over 20,100 packed features.</summary>
+    public const int TileSize = 64;
+    const int TilesInFlight = 4;
+    const string Kind = "linear/standardized";
+
+    readonly Dictionary<(string, string), PairScore> _pairs = new();
+    List<MatrixTile> _plan = [];
+    HashSet<string> _done = [];
+    IGrainTimer? _timer;
+    string? _error;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var tile in state.State.Tiles)
+            if (await Absorb(tile)) _done.Add(tile);
+        Replan();
+    }
+
+    async Task<RegistryProgress> IRegistryGrain.UpdateAsync(IReadOnlyList<RegistryEntry> models)
+    {
+        var changed = false;
+        foreach (var m in models)
+            if (!state.State.Models.TryGetValue(m.Id, out var key) || key != m.FingerprintKey)
+            {
+                state.State.Models[m.Id] = m.FingerprintKey;
+                changed = true;
+            }
+        if (changed) await state.WriteStateAsync();
+        Replan();
+        return Progress();
+    }
+
+    Task<RegistryProgress> IRegistryGrain.GetProgressAsync() => Task.FromResult(Progress());
+
+    Task<SimilarityMatrix> IRegistryGrain.GetMatrixAsync(IReadOnlyList<string>? ids)
+    {
+        ids ??= state.State.Models.Keys.Order(StringComparer.Ordinal).ToList();
+        var keys = ids.Select(id => state.State.Models.TryGetValue(id, out var k) ? k : throw new ArgumentException($"model '{id}' is not in registry '{this.GetPrimaryKeyString()}'")).ToList();
+        var n = ids.Count;
+        double[] reef = new double[n * n], best = new double[n * n], alignment = new double[n * n];
+        for (var i = 0; i < n; i++)
+        for (var j = 0; j < n; j++)
+        {
+            var s = Score(keys[i], keys[j]);
+            reef[i * n + j] = s?.Reef ?? double.NaN;
+            best[i * n + j] = s?.Best ?? double.NaN;
+            alignment[i * n + j] = s?.Alignment ?? double.NaN;
+        }
+        return Task.FromResult(new SimilarityMatrix(ids, keys, reef, best, alignment));
+    }
+
+    async Task IRegistryGrain.RecordScanAsync(string scanId)
+    {
+        if (state.State.Scans.Contains(scanId)) return;
+        state.State.Scans.Add(scanId);
+        await state.WriteStateAsync();
+    }
+
+    Task<IReadOnlyList<string>> IRegistryGrain.GetScansAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.Scans);
+
+    RegistryProgress Progress() =>
+        new(state.State.Models.Count, _plan.Count(t => _done.Contains(t.Key)), _plan.Count, _error == null && _plan.All(t => _done.Contains(t.Key)), _error);
+
+    /// <summary>Score of a pair in the row's orientation (A = row model): the matrix is symmetric only in CKA, not in layer order.</summary>
+    PairScore? Score(string a, string b) =>
+        _pairs.TryGetValue((a, b), out var s) ? s : _pairs.TryGetValue((b, a), out var t) ? t : null;
+
+    void Replan()
+    {
+        _error = null;
+        _plan = TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, Kind).ToList();
+        if (_plan.Any(t => !_done.Contains(t.Key)) && _timer == null)
+            _timer = this.RegisterGrainTimer(Advance, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(250)));
+    }
+
+    async Task Advance(CancellationToken cancellation)
+    {
+        var pending = _plan.Where(t => !_done.Contains(t.Key)).Take(TilesInFlight).ToList();
+        if (pending.Count == 0 || _error != null)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+        var statuses = await Task.WhenAll(pending.Select(async tile =>
+        {
+            try { return (tile, status: await GrainFactory.GetGrain<ITileGrain>(tile.Key).EnsureAsync(new TileRequest(tile.Rows, tile.Cols))); }
+            catch (Exception e)
+            {
+                log.LogWarning("tile {Tile} not reachable ({Error}); will retry", tile.Key, e.Message);
+                return (tile, status: new ExtractionStatus(JobState.Running, "", null));
+            }
+        }));
+        var finished = false;
+        foreach (var (tile, status) in statuses)
+        {
+            if (status.State == JobState.Failed) _error = $"tile {tile.Key} failed on {status.Silo}: {status.Error}";
+            if (status.State != JobState.Done) continue;
+            if (!await Absorb(tile.Key)) { _error = $"tile {tile.Key} finished but is not in the store"; continue; }
+            _done.Add(tile.Key);
+            state.State.Tiles.Add(tile.Key);
+            finished = true;
+        }
+        if (finished) await state.WriteStateAsync();
+    }
+
+    /// <summary>Loads a finished tile's scores; false if the store does not have it.</summary>
+    async Task<bool> Absorb(string tileKey)
+    {
+        var key = StoreKeys.Tile(tileKey);
+        var bytes = await store.GetAsync(key);
+        if (bytes == null) return false;
+        var tile = TileResult.FromBytes(bytes, key);
+        for (var i = 0; i < tile.Rows.Count; i++)
+        for (var j = 0; j < tile.Cols.Count; j++)
+            _pairs[(tile.Rows[i], tile.Cols[j])] = tile.Scores[i, j];
+        return true;
+    }
+}
