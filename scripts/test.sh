@@ -7,6 +7,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # The zoo test trains on these corpora (Debian packages).
 ./scripts/corpora.sh
+# The cluster tests run a real redis-server (Debian package).
+./scripts/services.sh
 dotnet build ReefCluster.sln -c Release --nologo -v quiet
 status=0
 log="$(mktemp)"

@@ -133,9 +133,11 @@ public sealed class ScanGrain(
     {
         var s = state.State;
         var models = s.Request!.Models.Select(m => s.Models[m.Id]).ToList();
+        var done = models.Where(m => m.Status == FingerprintStatus.Done).ToList();
+        // Identical checkpoints share one extraction: count fingerprints extracted, and every other done model as reused.
+        var extracted = done.Where(m => !m.Reused).Select(m => m.FingerprintKey).ToHashSet();
         return new ScanProgress(this.GetPrimaryKeyString(), s.Request.Hub, s.Request.Registry, s.Phase, models.Count,
-            models.Count(m => m.Status == FingerprintStatus.Done), models.Count(m => m.Status == FingerprintStatus.Failed),
-            models.Count(m => m.Status == FingerprintStatus.Done && !m.Reused), models.Count(m => m.Status == FingerprintStatus.Done && m.Reused),
+            done.Count, models.Count(m => m.Status == FingerprintStatus.Failed), extracted.Count, done.Count - extracted.Count,
             s.TilesDone, s.TilesTotal, models, s.Started, s.Finished, s.Error);
     }
 }

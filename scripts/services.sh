@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the servers the cluster tests run for real, from Debian's packages: redis-server (membership,
+# grain state and the fingerprint store of a loopback cluster). The tests start their own instances on free
+# ports; nothing here starts a service.
+set -euo pipefail
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "services: installing ${need[*]}" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Reef.Engine.Tests;
+
+namespace Reef.Cluster.Tests;
+
+/// <summary>The default mode: one process, state under a local folder, run through the command line.</summary>
+public sealed class EmbeddedScanTests
+{
+    [Fact]
+    public void SecondScanOfTheSameHubExtractsNothing()
+    {
+        using var temp = new TempDirectory();
+        var ids = TestHub.Write(temp.Sub("hub"));
+        var first = Scan(temp, "out1");
+        Assert.Equal(ids, first.Ids);
+        // Six ids, five distinct contents: the HF-cache twin is the same checkpoint as other-a, fingerprinted once.
+        Assert.Equal(ids.Count - 1, first.Extracted);
+        var counters = Directory.GetFiles(temp.Sub("state/store/counters/extractions"));
+        Assert.Equal(ids.Count - 1, counters.Length);
+        Assert.All(counters, c => Assert.Equal("1", File.ReadAllText(c)));
+
+        var second = Scan(temp, "out2");
+        Assert.Equal(0, second.Extracted);
+        Assert.Equal(0.0, first.MaxDifference(second), 12);
+
+        // A changed model is the only work of a third scan.
+        Engine.Derivation.GaussianNoise.Apply(temp.Sub("hub/other-narrow"), temp.Sub("hub/other-narrow.noisy"), 0.05, seed: 9);
+        var third = Scan(temp, "out3");
+        Assert.Equal(1, third.Extracted);
+        Assert.Equal(ids.Count + 1, third.Ids.Count);
+    }
+
+    [Fact]
+    public void BrokenCheckpointsAreReportedAndTheGoodOnesComplete()
+    {
+        using var temp = new TempDirectory();
+        var good = TestHub.Write(temp.Sub("hub"));
+        var broken = TestHub.AddBroken(temp.Sub("hub"));
+        var run = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub("out"), "--samples", "48", "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var summary = JsonDocument.Parse(run.Out);
+        Assert.Equal(good.Count, summary.RootElement.GetProperty("fingerprinted").GetInt32());
+        var failures = summary.RootElement.GetProperty("failures").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("id").GetString()!, f => f.GetProperty("reason").GetString()!);
+        Assert.Equal(broken.Keys.Order(), failures.Keys.Order());
+        foreach (var (id, fragment) in broken)
+        {
+            Assert.Contains(fragment, failures[id]);
+            Assert.Contains(temp.Sub("hub/" + id), failures[id]);
+        }
+        var matrix = ScanMatrix.Read(temp.Sub("out"));
+        Assert.Equal(good, matrix.Ids);
+        Assert.All(matrix.Reef.SelectMany(r => r), v => Assert.NotNull(v));
+    }
+
+    [Fact]
+    public void DerivativesScoreHighAndUnrelatedLow()
+    {
+        using var temp = new TempDirectory();
+        TestHub.Write(temp.Sub("hub"));
+        var m = Scan(temp, "out");
+        double At(string a, string b) => m.Reef[m.Ids.ToList().IndexOf(a)][m.Ids.ToList().IndexOf(b)]!.Value;
+        Assert.True(At("family/source", "family/source.permute") > 0.999);
+        Assert.True(At("family/source", "family/source.noise") > 0.9);
+        Assert.Equal(1.0, At("other-a", "acme/twin@0123abcd"), 9);
+        Assert.True(At("family/source", "other-a") < 0.8);
+        using var families = JsonDocument.Parse(File.ReadAllText(temp.Sub("out/families.json")));
+        var first = families.RootElement.GetProperty("families")[0].GetProperty("members").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal(["family/source", "family/source.noise", "family/source.permute"], first);
+    }
+
+    static ScanMatrix Scan(TempDirectory temp, string output)
+    {
+        var run = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub(output), "--samples", "48");
+        Assert.True(run.ExitCode == 0, run.Error);
+        return ScanMatrix.Read(temp.Sub(output));
+    }
+}
