@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Reef.Client.Scanning;
+using Reef.Engine.Probes;
+using Reef.Engine.Store;
+using Reef.Engine.Tests;
+using Reef.Grains.Abstractions;
+using Reef.Silo;
+
+namespace Reef.Cluster.Tests;
+
+/// <summary>
+/// Orleans' in-process test cluster: one CPU silo and two accelerator silos (marked by configuration, as a CPU
+/// machine can), sharing one store. Placement, tiles and the scan run exactly as in a deployed cluster.
+/// </summary>
+public sealed class InProcessClusterTests
+{
+    [Fact]
+    public async Task ExtractionsRunOnlyOnAcceleratorSilosAndTheMatrixEqualsEmbedded()
+    {
+        using var temp = new TempDirectory();
+        var ids = TestHub.Write(temp.Sub("hub"), extra: 4);
+        var store = temp.Sub("store");
+        var accelerators = new Dictionary<string, int>();
+        var builder = new InProcessTestClusterBuilder(3);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            // The first silo is the CPU silo; the others declare one accelerator each.
+            int count;
+            lock (accelerators) accelerators[options.SiloName] = count = accelerators.Count == 0 ? 0 : 1;
+            silo.AddMemoryGrainStorage(ReefSilo.StorageName);
+            silo.Services.AddSingleton<IBlobStore>(new FolderBlobStore(store));
+            silo.AddReefGrains(count);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        try
+        {
+            var probes = ProbeLoader.Load(null, 48);
+            var result = await ScanRunner.RunAsync(cluster.Client, new FolderBlobStore(store), "cluster-test", temp.Sub("hub"), "default", probes,
+                8, "fp32", window: 4, progress: null);
+            ScanOutput.Write(temp.Sub("cluster-out"), result, probes, null);
+
+            Assert.Equal(ids.Count, result.Progress.Done);
+            var acceleratorSilos = accelerators.Where(kv => kv.Value > 0).Select(kv => kv.Key).ToHashSet();
+            Assert.Equal(2, acceleratorSilos.Count);
+            // Models that found their content already stored (the cache-layout twin) have no extraction to place.
+            var extractedOn = result.Progress.Models.Where(m => !m.Reused).Select(m => m.Silo).ToList();
+            Assert.True(extractedOn.Count >= ids.Count - 1);
+            Assert.All(extractedOn, silo => Assert.Contains(silo!, acceleratorSilos));
+            // Both accelerator silos took work, none went to the CPU silo.
+            Assert.Equal(2, extractedOn.Distinct().Count());
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+
+        var embedded = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub("embedded-out"), "--samples", "48");
+        Assert.True(embedded.ExitCode == 0, embedded.Error);
+        var difference = ScanMatrix.Read(temp.Sub("cluster-out")).MaxDifference(ScanMatrix.Read(temp.Sub("embedded-out")));
+        Assert.True(difference <= 1e-6, $"cluster and embedded matrices differ by {difference}");
+    }
+}
