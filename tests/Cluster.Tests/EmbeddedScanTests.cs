@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Reef.Client.Tests;
 using Reef.Engine.Tests;
 
 namespace Reef.Cluster.Tests;

@@ -3,6 +3,7 @@ using Orleans.TestingHost;
 using Reef.Client.Scanning;
 using Reef.Engine.Probes;
 using Reef.Engine.Store;
+using Reef.Client.Tests;
 using Reef.Engine.Tests;
 using Reef.Grains.Abstractions;
 using Reef.Silo;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Reef.Client.Scanning;
 using Reef.Engine.Store;
+using Reef.Client.Tests;
 using Reef.Engine.Tests;
 using Reef.Grains.Abstractions;
 using StackExchange.Redis;
