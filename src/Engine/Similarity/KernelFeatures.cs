@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Reef.Engine.Fingerprints;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,20 +18,20 @@ public static class KernelFeatures
         if (!fingerprint.Grams.TryGetValue(preprocessing, out var grams))
             throw new ArgumentException($"fingerprint of {fingerprint.Model.Path} has no {preprocessing} Grams");
         var n = fingerprint.Count;
-        var rows = new List<Tensor>(grams.Count);
-        using (var scope = NewDisposeScope())
-        {
-            foreach (var gram in grams)
-            {
-                var k = tensor(gram, [n, n]).to(ScalarType.Float64);
-                var centered = kernel == Kernel.Linear ? k : CenterRows(Rbf(k));
-                var norm = centered.norm();
-                // An all-zero kernel (a layer with no variation) has no direction: leave it zero, CKA 0.
-                var unit = norm.item<double>() > 0 ? centered / norm : centered;
-                rows.Add(unit.reshape(-1));
-            }
-            return stack(rows).MoveToOuterDisposeScope();
-        }
+        using var scope = NewDisposeScope();
+        // All layers in one [layers, n, n] tensor: a registry tile builds these for a hundred models at a time,
+        // and per-layer small ops would cost as much as the tile's matrix product.
+        // Copied straight into native memory: no managed buffer per model for the GC to sweep.
+        var stored = empty([grams.Count, n, n], ScalarType.Float32);
+        var destination = MemoryMarshal.Cast<byte, float>(stored.bytes);
+        for (var l = 0; l < grams.Count; l++) grams[l].CopyTo(destination.Slice(l * n * n, n * n));
+        var k = stored.to(ScalarType.Float64);
+        var kernels = kernel == Kernel.Linear ? k : stack(Enumerable.Range(0, grams.Count).Select(l => CenterRows(Rbf(k[l]))).ToArray());
+        var rows = kernels.reshape(grams.Count, n * n);
+        // An all-zero kernel (a layer with no variation) has no direction: leave it zero, CKA 0.
+        var norms = rows.norm(1, keepdim: true);
+        using var one = 1.ToScalar();
+        return rows.div(norms.masked_fill(norms.eq(0), one)).MoveToOuterDisposeScope();
     }
 
     /// <summary>RBF kernel from a Gram: d²ᵢⱼ = Kᵢᵢ + Kⱼⱼ − 2Kᵢⱼ, σ² = median of the non-zero d².</summary>

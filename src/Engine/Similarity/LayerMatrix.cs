@@ -13,8 +13,9 @@ public static class LayerMatrix
     public static double[,] Compute(Fingerprint a, Fingerprint b, Kernel kernel, Preprocessing preprocessing)
     {
         if (a.IncomparableReason(b) is { } reason) throw new IncomparableFingerprintsException(a.Model.Path, b.Model.Path, reason);
-        using var fa = KernelFeatures.Build(a, kernel, preprocessing);
-        using var fb = KernelFeatures.Build(b, kernel, preprocessing);
+        // The packed features a registry tile multiplies: the same numbers at half the work.
+        using var fa = PackedKernelFeatures.Build(a, kernel, preprocessing);
+        using var fb = PackedKernelFeatures.Build(b, kernel, preprocessing);
         using var product = fa.matmul(fb.T).contiguous();
         var values = MemoryMarshal.Cast<byte, double>(product.bytes);
         var result = new double[a.Layers, b.Layers];

@@ -26,16 +26,18 @@ public static class RegistryTile
         var values = MemoryMarshal.Cast<byte, double>(product.bytes).ToArray();
         var width = (int)colFeatures.shape[0];
 
-        var rowStart = Offsets(rows);
-        var colStart = Offsets(cols);
+        var rowLayers = rows.Select(f => f.Layers).ToArray();
+        var colLayers = ReferenceEquals(rows, cols) ? rowLayers : cols.Select(f => f.Layers).ToArray();
+        var rowStart = Offsets(rowLayers);
+        var colStart = Offsets(colLayers);
         var scores = new PairScore[rows.Count, cols.Count];
         Parallel.For(0, rows.Count, r =>
         {
             for (var c = 0; c < cols.Count; c++)
             {
-                var block = new double[rows[r].Layers, cols[c].Layers];
-                for (var i = 0; i < rows[r].Layers; i++)
-                for (var j = 0; j < cols[c].Layers; j++)
+                var block = new double[rowLayers[r], colLayers[c]];
+                for (var i = 0; i < rowLayers[r]; i++)
+                for (var j = 0; j < colLayers[c]; j++)
                     block[i, j] = values[(rowStart[r] + i) * width + colStart[c] + j];
                 scores[r, c] = PairScore.Of(block);
             }
@@ -50,13 +52,25 @@ public static class RegistryTile
         return 2.0 * rows.Sum(f => f.Layers) * cols.Sum(f => f.Layers) * (n * (n + 1) / 2);
     }
 
-    static Tensor Stack(IReadOnlyList<Fingerprint> models, Kernel kernel, Preprocessing preprocessing) =>
-        cat(models.Select(f => PackedKernelFeatures.Build(f, kernel, preprocessing)).ToArray(), 0);
-
-    static int[] Offsets(IReadOnlyList<Fingerprint> models)
+    /// <summary>Every model's packed rows, one after another, written in place (no second copy through a concatenation).</summary>
+    static Tensor Stack(IReadOnlyList<Fingerprint> models, Kernel kernel, Preprocessing preprocessing)
     {
-        var offsets = new int[models.Count];
-        for (var i = 1; i < models.Count; i++) offsets[i] = offsets[i - 1] + models[i - 1].Layers;
+        var n = (long)models[0].Count;
+        var stacked = empty([models.Sum(f => (long)f.Layers), n * (n + 1) / 2], ScalarType.Float64);
+        long at = 0;
+        foreach (var f in models)
+        {
+            using var rows = PackedKernelFeatures.Build(f, kernel, preprocessing);
+            stacked.narrow(0, at, rows.shape[0]).copy_(rows);
+            at += rows.shape[0];
+        }
+        return stacked;
+    }
+
+    static int[] Offsets(int[] layers)
+    {
+        var offsets = new int[layers.Length];
+        for (var i = 1; i < layers.Length; i++) offsets[i] = offsets[i - 1] + layers[i - 1];
         return offsets;
     }
 }
