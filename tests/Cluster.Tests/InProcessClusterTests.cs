@@ -14,7 +14,7 @@ namespace Reef.Cluster.Tests;
 /// Orleans' in-process test cluster: one CPU silo and two accelerator silos (marked by configuration, as a CPU
 /// machine can), sharing one store. Placement, tiles and the scan run exactly as in a deployed cluster.
 /// </summary>
-public sealed class InProcessClusterTests
+public sealed class InProcessClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task ExtractionsRunOnlyOnAcceleratorSilosAndTheMatrixEqualsEmbedded()
@@ -49,8 +49,8 @@ public sealed class InProcessClusterTests
             var extractedOn = result.Progress.Models.Where(m => !m.Reused).Select(m => m.Silo).ToList();
             Assert.True(extractedOn.Count >= ids.Count - 1);
             Assert.All(extractedOn, silo => Assert.Contains(silo!, acceleratorSilos));
-            // Both accelerator silos took work, none went to the CPU silo.
-            Assert.Equal(2, extractedOn.Distinct().Count());
+            // Which accelerator silo takes a model is Orleans' random placement among the two; shown, not asserted.
+            output.WriteLine("extractions per silo: " + string.Join(", ", extractedOn.GroupBy(s => s).Select(g => $"{g.Key} {g.Count()}")));
         }
         finally
         {
