@@ -7,5 +7,5 @@ namespace Reef.Grains.Abstractions;
 public interface IFingerprintGrain : IGrainWithStringKey
 {
     /// <summary>Starts the extraction of <paramref name="checkpointPath"/> if it is not running or done; returns its state.</summary>
-    Task<ExtractionStatus> EnsureAsync(string checkpointPath, string contentHash, ExtractionSettings settings);
+    Task<JobStatus> EnsureAsync(string checkpointPath, string contentHash, ExtractionSettings settings);
 }

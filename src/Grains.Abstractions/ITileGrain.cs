@@ -4,7 +4,7 @@ namespace Reef.Grains.Abstractions;
 public interface ITileGrain : IGrainWithStringKey
 {
     /// <summary>Starts computing rows × cols if not running or done (result in the store under the tile's key); returns its state.</summary>
-    Task<ExtractionStatus> EnsureAsync(TileRequest request);
+    Task<JobStatus> EnsureAsync(TileRequest request);
 }
 
 /// <summary>A tile: the fingerprint keys of its rows and columns.</summary>

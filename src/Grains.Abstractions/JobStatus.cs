@@ -4,9 +4,9 @@ namespace Reef.Grains.Abstractions;
 [GenerateSerializer]
 public enum JobState { Running, Done, Failed }
 
-/// <summary>Where one fingerprint extraction stands.</summary>
+/// <summary>Where one background job (a fingerprint extraction, a matrix tile) stands.</summary>
 /// <param name="State">Running, done or failed.</param>
 /// <param name="Silo">The silo running it.</param>
 /// <param name="Error">Why it failed.</param>
 [GenerateSerializer, Immutable]
-public sealed record ExtractionStatus(JobState State, string Silo, string? Error);
+public sealed record JobStatus(JobState State, string Silo, string? Error);

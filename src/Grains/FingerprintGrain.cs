@@ -16,22 +16,18 @@ namespace Reef.Grains;
 public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, ILocalSiloDetails silo, ILogger<FingerprintGrain> log)
     : Grain, IFingerprintGrain
 {
-    BackgroundJob<bool>? _extraction;
+    StoredJob? _extraction;
 
-    async Task<ExtractionStatus> IFingerprintGrain.EnsureAsync(string checkpointPath, string contentHash, ExtractionSettings settings)
+    Task<JobStatus> IFingerprintGrain.EnsureAsync(string checkpointPath, string contentHash, ExtractionSettings settings)
     {
         if (!capacity.HasAccelerator)
             throw new InvalidOperationException($"fingerprint extraction was placed on {silo.Name}, which declares no accelerator");
         var key = this.GetPrimaryKeyString();
-        if (_extraction == null)
-        {
-            if (await store.ContainsAsync(key)) return new ExtractionStatus(JobState.Done, silo.Name, null);
-            _extraction = BackgroundJob<bool>.Run(() => Extract(key, checkpointPath, contentHash, settings));
-        }
-        return new ExtractionStatus(_extraction.State, silo.Name, _extraction.Error);
+        _extraction ??= new StoredJob(store, key, silo.Name);
+        return _extraction.EnsureAsync(() => Extract(key, checkpointPath, contentHash, settings));
     }
 
-    async Task<bool> Extract(string key, string checkpointPath, string contentHash, ExtractionSettings settings)
+    async Task Extract(string key, string checkpointPath, string contentHash, ExtractionSettings settings)
     {
         await capacity.Extractions.WaitAsync();
         try
@@ -42,7 +38,6 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, IL
                 contentHash: contentHash);
             await store.PutFingerprintAsync(key, fingerprint);
             await store.IncrementAsync(StoreKeys.ExtractionCounter(key));
-            return true;
         }
         finally { capacity.Extractions.Release(); }
     }

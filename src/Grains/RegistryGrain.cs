@@ -106,7 +106,7 @@ public sealed class RegistryGrain(
             catch (Exception e)
             {
                 log.LogWarning("tile {Tile} not reachable ({Error}); will retry", tile.Key, e.Message);
-                return (tile, status: new ExtractionStatus(JobState.Running, "", null));
+                return (tile, status: new JobStatus(JobState.Running, "", null));
             }
         }));
         var finished = false;

@@ -11,20 +11,16 @@ namespace Reef.Grains;
 /// </summary>
 public sealed class TileGrain(IBlobStore store, SiloCapacity capacity, ILocalSiloDetails silo) : Grain, ITileGrain
 {
-    BackgroundJob<bool>? _computation;
+    StoredJob? _computation;
 
-    async Task<ExtractionStatus> ITileGrain.EnsureAsync(TileRequest request)
+    Task<JobStatus> ITileGrain.EnsureAsync(TileRequest request)
     {
         var key = StoreKeys.Tile(this.GetPrimaryKeyString());
-        if (_computation == null)
-        {
-            if (await store.ContainsAsync(key)) return new ExtractionStatus(JobState.Done, silo.Name, null);
-            _computation = BackgroundJob<bool>.Run(() => Compute(key, request));
-        }
-        return new ExtractionStatus(_computation.State, silo.Name, _computation.Error);
+        _computation ??= new StoredJob(store, key, silo.Name);
+        return _computation.EnsureAsync(() => Compute(key, request));
     }
 
-    async Task<bool> Compute(string key, TileRequest request)
+    async Task Compute(string key, TileRequest request)
     {
         await capacity.Tiles.WaitAsync();
         try
@@ -35,7 +31,6 @@ public sealed class TileGrain(IBlobStore store, SiloCapacity capacity, ILocalSil
             var cols = request.Rows.SequenceEqual(request.Cols) ? rows : request.Cols.Select(k => fingerprints[k]).ToList();
             var scores = RegistryTile.Compute(rows, cols);
             await store.PutAsync(key, new TileResult(request.Rows, request.Cols, scores).ToBytes());
-            return true;
         }
         finally { capacity.Tiles.Release(); }
     }

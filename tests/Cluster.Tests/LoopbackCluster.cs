@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Reef.Client.Scanning;
 
 namespace Reef.Cluster.Tests;
 
@@ -19,7 +20,7 @@ public sealed class LoopbackCluster : IDisposable
     {
         _logs = logs;
         Directory.CreateDirectory(logs);
-        RedisPort = FreePort();
+        RedisPort = ReefConnection.FreePort();
         _redis = Start("redis-server", ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], "redis");
         WaitUntil(() => TryConnect(RedisPort), TimeSpan.FromSeconds(20), "redis-server did not start (is it installed? scripts/services.sh installs it)");
     }
@@ -51,7 +52,7 @@ public sealed class LoopbackCluster : IDisposable
 
     int Launch(string name, int accelerators)
     {
-        if (!_ports.TryGetValue(name, out var ports)) _ports[name] = ports = (FreePort(), FreePort(), FreePort());
+        if (!_ports.TryGetValue(name, out var ports)) _ports[name] = ports = (ReefConnection.FreePort(), ReefConnection.FreePort(), ReefConnection.FreePort());
         var process = Start("dotnet", [Build.Output("Silo", "reef-silo.dll"),
             "--Reef:Clustering=redis", $"--Reef:Redis={Redis}", $"--Reef:Accelerators={accelerators}", $"--Reef:SiloName={name}",
             $"--Reef:SiloPort={ports.Silo}", $"--Reef:GatewayPort={ports.Gateway}", $"--Reef:HttpPort={ports.Http}",
@@ -116,13 +117,6 @@ public sealed class LoopbackCluster : IDisposable
             return true;
         }
         catch (SocketException) { return false; }
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

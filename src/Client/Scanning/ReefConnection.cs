@@ -100,7 +100,8 @@ public sealed class ReefConnection : IAsyncDisposable
         catch (Exception e) when (e is ArgumentException or JsonException or IOException) { return null; }
     }
 
-    static int FreePort()
+    /// <summary>A loopback port nobody listens on now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
