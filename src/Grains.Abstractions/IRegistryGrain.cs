@@ -9,6 +9,10 @@ public interface IRegistryGrain : IGrainWithStringKey
     /// <summary>Adds or replaces models (by id) and starts scoring the pairs not yet known; returns progress.</summary>
     Task<RegistryProgress> UpdateAsync(IReadOnlyList<RegistryEntry> models);
 
+    /// <summary>Keeps an unfinished update running (a reactivated registry waits for this) and returns progress.</summary>
+    Task<RegistryProgress> ContinueAsync();
+
+    /// <summary>Progress; only looks.</summary>
     Task<RegistryProgress> GetProgressAsync();
 
     /// <summary>Scores among <paramref name="ids"/> (all registry models when null).</summary>

@@ -31,7 +31,7 @@ public sealed class RegistryGrain(
     {
         foreach (var tile in state.State.Tiles)
             if (await Absorb(tile)) _done.Add(tile);
-        Replan();
+        _plan = Plan();
     }
 
     async Task<RegistryProgress> IRegistryGrain.UpdateAsync(IReadOnlyList<RegistryEntry> models)
@@ -44,9 +44,12 @@ public sealed class RegistryGrain(
                 changed = true;
             }
         if (changed) await state.WriteStateAsync();
-        Replan();
-        return Progress();
+        _error = null;
+        _plan = Plan();
+        return Continue();
     }
+
+    Task<RegistryProgress> IRegistryGrain.ContinueAsync() => Task.FromResult(Continue());
 
     Task<RegistryProgress> IRegistryGrain.GetProgressAsync() => Task.FromResult(Progress());
 
@@ -83,12 +86,14 @@ public sealed class RegistryGrain(
     PairScore? Score(string a, string b) =>
         _pairs.TryGetValue((a, b), out var s) ? s : _pairs.TryGetValue((b, a), out var t) ? t : null;
 
-    void Replan()
+    List<MatrixTile> Plan() => TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, Kind).ToList();
+
+    /// <summary>Works on the planned tiles not yet done (after a silo died, the new activation waits for this).</summary>
+    RegistryProgress Continue()
     {
-        _error = null;
-        _plan = TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, Kind).ToList();
-        if (_plan.Any(t => !_done.Contains(t.Key)) && _timer == null)
+        if (_error == null && _plan.Any(t => !_done.Contains(t.Key)) && _timer == null)
             _timer = this.RegisterGrainTimer(Advance, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(250)));
+        return Progress();
     }
 
     async Task Advance(CancellationToken cancellation)

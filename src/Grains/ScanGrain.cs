@@ -9,7 +9,7 @@ namespace Reef.Grains;
 /// One scan: drives every model of the hub to a fingerprint (a window of models in flight, so extractions
 /// spread over the accelerator silos as they free up), then has the registry score the new pairs. It runs
 /// from a timer, never inside a caller's turn; its state is saved as it goes, so a scan whose silo died
-/// continues from there when it is next activated (the client's polling does that).
+/// continues from there when its client next polls (ContinueAsync); merely looking (reef status) moves nothing.
 /// </summary>
 public sealed class ScanGrain(
     [PersistentState("scan", "reef")] IPersistentState<ScanState> state,
@@ -20,12 +20,6 @@ public sealed class ScanGrain(
 
     IGrainTimer? _timer;
     DateTime _lastSave = DateTime.MinValue;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (state.State.Request != null && state.State.Phase != ScanPhase.Done) StartTimer();
-        return Task.CompletedTask;
-    }
 
     async Task<ScanProgress> IScanGrain.StartAsync(ScanRequest request)
     {
@@ -47,6 +41,13 @@ public sealed class ScanGrain(
         await GrainFactory.GetGrain<IRegistryGrain>(request.Registry).RecordScanAsync(this.GetPrimaryKeyString());
         StartTimer();
         return Progress();
+    }
+
+    Task<ScanProgress?> IScanGrain.ContinueAsync()
+    {
+        if (state.State.Request == null) return Task.FromResult<ScanProgress?>(null);
+        if (state.State.Phase != ScanPhase.Done) StartTimer();
+        return Task.FromResult<ScanProgress?>(Progress());
     }
 
     Task<ScanProgress?> IScanGrain.GetProgressAsync() => Task.FromResult(state.State.Request == null ? null : Progress());
@@ -115,7 +116,7 @@ public sealed class ScanGrain(
         var s = state.State;
         try
         {
-            var registry = await GrainFactory.GetGrain<IRegistryGrain>(request.Registry).GetProgressAsync();
+            var registry = await GrainFactory.GetGrain<IRegistryGrain>(request.Registry).ContinueAsync();
             s.TilesDone = registry.TilesDone;
             s.TilesTotal = registry.TilesTotal;
             if (registry.Error != null) s.Error = registry.Error;

@@ -42,7 +42,7 @@ public static class ScanRunner
             shown = now;
             if (state.Phase == ScanPhase.Done) break;
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
-            state = await Retry(scan.GetProgressAsync, cancellation) ?? state;
+            state = await Retry(scan.ContinueAsync, cancellation) ?? state;
         }
         var done = state.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id).ToList();
         var matrix = await Retry(() => client.GetGrain<IRegistryGrain>(registry).GetMatrixAsync(done), cancellation);
