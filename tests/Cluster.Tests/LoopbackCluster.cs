@@ -94,6 +94,17 @@ public sealed class LoopbackCluster : IDisposable
         return process;
     }
 
+    /// <summary>
+    /// Waits for a started process to exit and for its redirected output to be written out: a timed
+    /// <see cref="Process.WaitForExit(TimeSpan)"/> returns at exit, before the last lines have reached the log.
+    /// </summary>
+    public static bool WaitForExit(Process process, TimeSpan timeout)
+    {
+        if (!process.WaitForExit(timeout)) return false;
+        process.WaitForExit();
+        return true;
+    }
+
     public string Output(string name) => File.ReadAllText(Path.Combine(_logs, name + ".out"));
 
     public string Log(string name) => File.Exists(Path.Combine(_logs, name + ".log")) ? File.ReadAllText(Path.Combine(_logs, name + ".log")) : "";
