@@ -8,5 +8,6 @@ public enum JobState { Running, Done, Failed }
 /// <param name="State">Running, done or failed.</param>
 /// <param name="Silo">The silo running it.</param>
 /// <param name="Error">Why it failed.</param>
+/// <param name="ErrorKind">The failure's kind in a word (Reef.Engine.FailureKind), for metrics.</param>
 [GenerateSerializer, Immutable]
-public sealed record JobStatus(JobState State, string Silo, string? Error);
+public sealed record JobStatus(JobState State, string Silo, string? Error, string? ErrorKind = null);

@@ -27,4 +27,7 @@ public sealed class BackgroundJob<T>
         InvalidInputException e => e.Message,
         { } e => $"{e.GetType().Name}: {e.Message}",
     };
+
+    /// <summary>The failure's kind in a word, for a metric label (<see cref="FailureKind"/>).</summary>
+    public string? ErrorKind => _task.Exception?.InnerException is { } e ? FailureKind.Of(e) : null;
 }

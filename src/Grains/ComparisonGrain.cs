@@ -2,13 +2,15 @@ using Orleans.Runtime;
 using Reef.Engine.Similarity;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
+using Reef.Grains.Telemetry;
 
 namespace Reef.Grains;
 
 /// <summary>One pair's full layer-by-layer CKA matrix, computed from the two stored fingerprints once and kept.</summary>
 public sealed class ComparisonGrain(
     [PersistentState("comparison", "reef")] IPersistentState<PairComparison?> state,
-    IBlobStore store) : Grain, IComparisonGrain
+    IBlobStore store,
+    ReefMetrics metrics) : Grain, IComparisonGrain
 {
     async Task<PairComparison> IComparisonGrain.GetAsync()
     {
@@ -18,6 +20,7 @@ public sealed class ComparisonGrain(
         var a = await store.GetFingerprintAsync(keys[0]);
         var b = await store.GetFingerprintAsync(keys[1]);
         var c = Comparison.Of(a, b);
+        metrics.PairCompared();
         state.State = new PairComparison(a.Layers, b.Layers, c.Matrix.SelectMany(row => row).ToArray(), c.ReefLayer.LayerA, c.ReefLayer.LayerB,
             c.ReefLayer.Cka, c.BestPair.LayerA, c.BestPair.LayerB, c.BestPair.Cka, c.AlignmentMean);
         await state.WriteStateAsync();

@@ -5,6 +5,7 @@ using Reef.Engine.Models;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
 using Reef.Grains.Placement;
+using Reef.Grains.Telemetry;
 
 namespace Reef.Grains;
 
@@ -13,7 +14,7 @@ namespace Reef.Grains;
 /// key, so two ids with the same content wait on one extraction, and a finished one is never run again.
 /// </summary>
 [AcceleratorSilo]
-public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, ILocalSiloDetails silo, ILogger<FingerprintGrain> log)
+public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, ReefMetrics metrics, ILocalSiloDetails silo, ILogger<FingerprintGrain> log)
     : Grain, IFingerprintGrain
 {
     StoredJob? _extraction;
@@ -34,9 +35,10 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, IL
         {
             var probes = await store.GetProbesAsync(settings.ProbeHash);
             log.LogInformation("extracting {Path} on {Silo}", checkpointPath, silo.Name);
-            var fingerprint = FingerprintBuilder.Build(checkpointPath, probes, ComputeOptions.Parse("auto", settings.Dtype), settings.BatchSize,
+            var built = FingerprintBuilder.BuildTimed(checkpointPath, probes, ComputeOptions.Parse("auto", settings.Dtype), settings.BatchSize,
                 contentHash: contentHash);
-            await store.PutFingerprintAsync(key, fingerprint);
+            metrics.FingerprintBuilt(built, probes.Count);
+            await store.PutFingerprintAsync(key, built.Fingerprint);
             await store.IncrementAsync(StoreKeys.ExtractionCounter(key));
         }
         finally { capacity.Extractions.Release(); }

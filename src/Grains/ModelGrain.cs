@@ -4,6 +4,7 @@ using Reef.Engine.Checkpoints;
 using Reef.Engine.Models;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
+using Reef.Grains.Telemetry;
 
 namespace Reef.Grains;
 
@@ -15,6 +16,7 @@ namespace Reef.Grains;
 public sealed class ModelGrain(
     [PersistentState("model", "reef")] IPersistentState<ModelState?> state,
     IBlobStore store,
+    ReefMetrics metrics,
     ILogger<ModelGrain> log) : Grain, IModelGrain
 {
     BackgroundJob<string>? _hashing;
@@ -42,7 +44,8 @@ public sealed class ModelGrain(
             switch (_hashing.State)
             {
                 case JobState.Running: return current;
-                case JobState.Failed: return await Save(current with { Status = FingerprintStatus.Failed, FailureReason = _hashing.Error });
+                case JobState.Failed:
+                    return await Save(current with { Status = FingerprintStatus.Failed, FailureReason = _hashing.Error }, _hashing.ErrorKind);
                 default: current = await Save(current with { ContentHash = _hashing.Result, Status = FingerprintStatus.Extracting }); break;
             }
         }
@@ -56,7 +59,8 @@ public sealed class ModelGrain(
             return extraction.State switch
             {
                 JobState.Done => await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Silo = extraction.Silo }),
-                JobState.Failed => await Save(current with { Status = FingerprintStatus.Failed, FailureReason = extraction.Error, Silo = extraction.Silo }),
+                JobState.Failed => await Save(current with { Status = FingerprintStatus.Failed, FailureReason = extraction.Error, Silo = extraction.Silo },
+                    extraction.ErrorKind),
                 _ => current.Silo == extraction.Silo ? current : await Save(current with { Silo = extraction.Silo }),
             };
         }
@@ -78,8 +82,14 @@ public sealed class ModelGrain(
         return checkpoint.ComputeContentHash();
     }
 
-    async Task<ModelState> Save(ModelState value)
+    /// <summary>Persists the new state; a model that has just finished is counted once, when it finishes.</summary>
+    async Task<ModelState> Save(ModelState value, string? failureKind = null)
     {
+        if (value.Finished && state.State is not { Finished: true })
+        {
+            if (value.Status == FingerprintStatus.Done) metrics.ModelFingerprinted(value.Reused);
+            else metrics.ModelFailed(failureKind ?? Engine.FailureKind.Internal);
+        }
         state.State = value;
         await state.WriteStateAsync();
         return value;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Reef.Grains.Abstractions;
+using Reef.Grains.Telemetry;
 
 namespace Reef.Grains;
 
@@ -13,6 +14,7 @@ namespace Reef.Grains;
 /// </summary>
 public sealed class ScanGrain(
     [PersistentState("scan", "reef")] IPersistentState<ScanState> state,
+    ReefMetrics metrics,
     ILogger<ScanGrain> log) : Grain, IScanGrain
 {
     static readonly TimeSpan Period = TimeSpan.FromMilliseconds(500);
@@ -65,11 +67,18 @@ public sealed class ScanGrain(
             _timer?.Dispose();
             _timer = null;
         }
+        metrics.ScanProgressed(this.GetPrimaryKeyString(), s.Phase, s.Models.Values);
         if (s.Phase == ScanPhase.Done || DateTime.UtcNow - _lastSave > SaveEvery)
         {
             await state.WriteStateAsync();
             _lastSave = DateTime.UtcNow;
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
+    {
+        metrics.ScanLeft(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
     }
 
     /// <summary>Moves the first <c>Window</c> unfinished models on, refilling the window while models finish at once (fingerprints already stored).</summary>

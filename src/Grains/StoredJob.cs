@@ -23,6 +23,6 @@ public sealed class StoredJob(IBlobStore store, string key, string silo)
                 return true;
             });
         }
-        return new JobStatus(_job.State, silo, _job.Error);
+        return new JobStatus(_job.State, silo, _job.Error, _job.ErrorKind);
     }
 }

@@ -3,18 +3,34 @@ using StackExchange.Redis;
 
 namespace Reef.Silo;
 
-/// <summary>The cluster's store: fingerprints, probe sets and tiles as Redis strings under "reef:blob:", counters under "reef:count:".</summary>
+/// <summary>
+/// The cluster's store: fingerprints, probe sets and tiles as Redis strings under "reef:blob:", counters under
+/// "reef:count:", and the values' total size under "reef:bytes".
+/// </summary>
 public sealed class RedisBlobStore(IConnectionMultiplexer redis) : IBlobStore
 {
+    const string Blob = "reef:blob:";
+    const string Bytes = "reef:bytes";
+
+    // Replaces the value and moves the size total by the difference in one step, so two silos storing the same
+    // key (a tile recomputed after a silo died) never count it twice.
+    const string PutScript = """
+        local old = redis.call('STRLEN', KEYS[1])
+        redis.call('SET', KEYS[1], ARGV[1])
+        return redis.call('INCRBY', KEYS[2], string.len(ARGV[1]) - old)
+        """;
+
     IDatabase Db => redis.GetDatabase();
 
-    public async Task<byte[]?> GetAsync(string key) => (byte[]?)await Db.StringGetAsync("reef:blob:" + key);
+    public async Task<byte[]?> GetAsync(string key) => (byte[]?)await Db.StringGetAsync(Blob + key);
 
-    public Task PutAsync(string key, byte[] value) => Db.StringSetAsync("reef:blob:" + key, value);
+    public Task PutAsync(string key, byte[] value) => Db.ScriptEvaluateAsync(PutScript, [Blob + key, Bytes], [value]);
 
-    public Task<bool> ContainsAsync(string key) => Db.KeyExistsAsync("reef:blob:" + key);
+    public Task<bool> ContainsAsync(string key) => Db.KeyExistsAsync(Blob + key);
 
     public Task<long> IncrementAsync(string counter) => Db.StringIncrementAsync("reef:count:" + counter);
 
     public async Task<long> GetCounterAsync(string counter) => (long?)await Db.StringGetAsync("reef:count:" + counter) ?? 0;
+
+    public async Task<long> GetStoredBytesAsync() => (long?)await Db.StringGetAsync(Bytes) ?? 0;
 }

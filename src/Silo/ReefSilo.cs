@@ -9,6 +9,7 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Reef.Engine.Store;
 using Reef.Grains;
 using Reef.Grains.Placement;
+using Reef.Grains.Telemetry;
 using StackExchange.Redis;
 
 namespace Reef.Silo;
@@ -62,6 +63,8 @@ public static class ReefSilo
             : new Dictionary<string, string>());
         silo.Services.AddPlacementFilter<AcceleratorPlacementFilterStrategy, AcceleratorPlacementFilterDirector>(ServiceLifetime.Singleton);
         silo.Services.AddSingleton(new SiloCapacity(accelerators));
+        silo.Services.AddMetrics();
+        silo.Services.AddSingleton<ReefMetrics>();
         return silo;
     }
 

@@ -80,34 +80,14 @@ public sealed class LoopbackCluster : IDisposable
     /// <summary>Starts <c>reef ARGS</c> as its own process (stdout and stderr to logs/NAME.out and .log).</summary>
     public Process StartClient(string name, params string[] args) => Start("dotnet", [Build.Output("Client", "reef.dll"), .. args], name);
 
-    Process Start(string file, string[] args, string name)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
-        var output = new StreamWriter(Path.Combine(_logs, name + ".out"), append: true) { AutoFlush = true };
-        var log = new StreamWriter(Path.Combine(_logs, name + ".log"), append: true) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (log) log.WriteLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    /// <summary>
-    /// Waits for a started process to exit and for its redirected output to be written out: a timed
-    /// <see cref="Process.WaitForExit(TimeSpan)"/> returns at exit, before the last lines have reached the log.
-    /// </summary>
-    public static bool WaitForExit(Process process, TimeSpan timeout)
-    {
-        if (!process.WaitForExit(timeout)) return false;
-        process.WaitForExit();
-        return true;
-    }
+    Process Start(string file, string[] args, string name) => LoggedProcess.Start(file, args, _logs, name);
 
     public string Output(string name) => File.ReadAllText(Path.Combine(_logs, name + ".out"));
 
-    public string Log(string name) => File.Exists(Path.Combine(_logs, name + ".log")) ? File.ReadAllText(Path.Combine(_logs, name + ".log")) : "";
+    public string Log(string name) => LoggedProcess.Log(_logs, name);
+
+    /// <summary>The port of a started silo's HTTP endpoint (/healthz, /metrics).</summary>
+    public int HttpPort(string silo) => _ports[silo].Http;
 
     public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string message)
     {
@@ -119,7 +99,7 @@ public sealed class LoopbackCluster : IDisposable
         }
     }
 
-    static bool TryConnect(int port)
+    public static bool TryConnect(int port)
     {
         try
         {

@@ -32,7 +32,7 @@ public sealed class LoopbackClusterTests(ITestOutputHelper output)
         output.WriteLine($"killed accel-1 with {before.Done} of {before.Total} models done");
         Assert.True(before.Done < before.Total, "the scan finished before the silo could be killed; make it longer");
 
-        Assert.True(LoopbackCluster.WaitForExit(client, TimeSpan.FromMinutes(6)), "scan did not finish");
+        Assert.True(LoggedProcess.WaitForExit(client, TimeSpan.FromMinutes(6)), "scan did not finish");
         Assert.True(client.ExitCode == 0, cluster.Log("client"));
         var clustered = ScanMatrix.Read(temp.Sub("cluster-out"));
         Assert.Equal(ids, clustered.Ids);
@@ -63,7 +63,7 @@ public sealed class LoopbackClusterTests(ITestOutputHelper output)
 
         StartSilos(cluster);
         var second = cluster.StartClient("client-2", scan);
-        Assert.True(LoopbackCluster.WaitForExit(second, TimeSpan.FromMinutes(6)), "resumed scan did not finish");
+        Assert.True(LoggedProcess.WaitForExit(second, TimeSpan.FromMinutes(6)), "resumed scan did not finish");
         Assert.True(second.ExitCode == 0, cluster.Log("client-2"));
 
         using var summary = JsonDocument.Parse(cluster.Output("client-2"));

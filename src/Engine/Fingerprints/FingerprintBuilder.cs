@@ -10,6 +10,9 @@ namespace Reef.Engine.Fingerprints;
 public sealed record CaptureResult(Activations Activations, ModelIdentity Model, TokenizedProbes Tokens, ProbeSet Probes,
     TimeSpan LoadTime, TimeSpan ForwardTime);
 
+/// <summary>A fingerprint with how long each phase of building it took, for the silos' metrics.</summary>
+public sealed record BuiltFingerprint(Fingerprint Fingerprint, TimeSpan LoadTime, TimeSpan ForwardTime, TimeSpan GramTime);
+
 /// <summary>
 /// The whole path from a checkpoint folder to activations and a fingerprint: open and validate, tokenize the
 /// probes, load the weights, capture, and build the Grams.
@@ -51,9 +54,16 @@ public static class FingerprintBuilder
 
     /// <summary>Fingerprints <paramref name="checkpointPath"/> on <paramref name="probes"/>.</summary>
     public static Fingerprint Build(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
+        IProgress<ProgressUpdate>? progress = null, string? contentHash = null) =>
+        BuildTimed(checkpointPath, probes, compute, batchSize, progress, contentHash).Fingerprint;
+
+    /// <summary><see cref="Build"/>, also reporting the time spent loading, running the probes and building the Grams.</summary>
+    public static BuiltFingerprint BuildTimed(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
         IProgress<ProgressUpdate>? progress = null, string? contentHash = null)
     {
         var capture = Capture(checkpointPath, probes, compute, batchSize, progress, contentHash);
-        return Fingerprint.FromActivations(capture.Activations, capture.Model, probes.Name, probes.Hash, capture.Tokens.Truncated, progress);
+        var clock = Stopwatch.StartNew();
+        var fingerprint = Fingerprint.FromActivations(capture.Activations, capture.Model, probes.Name, probes.Hash, capture.Tokens.Truncated, progress);
+        return new BuiltFingerprint(fingerprint, capture.LoadTime, capture.ForwardTime, clock.Elapsed);
     }
 }

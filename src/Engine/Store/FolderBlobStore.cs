@@ -51,6 +51,15 @@ public sealed class FolderBlobStore : IBlobStore
         lock (_counters) return Task.FromResult(ReadCounter(PathOf("counters/" + counter)));
     }
 
+    public Task<long> GetStoredBytesAsync()
+    {
+        var counters = Path.Combine(_root, "counters") + Path.DirectorySeparatorChar;
+        var total = new DirectoryInfo(_root).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => !f.FullName.StartsWith(counters, StringComparison.Ordinal) && !f.Name.Contains(".tmp-"))
+            .Sum(f => f.Length);
+        return Task.FromResult(total);
+    }
+
     static long ReadCounter(string path) => File.Exists(path) && long.TryParse(File.ReadAllText(path), out var v) ? v : 0;
 
     string PathOf(string key)

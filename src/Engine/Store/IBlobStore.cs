@@ -21,4 +21,7 @@ public interface IBlobStore
 
     /// <summary>The counter's value (0 if never incremented).</summary>
     Task<long> GetCounterAsync(string counter);
+
+    /// <summary>The total size of the stored values, in bytes (counters not included).</summary>
+    Task<long> GetStoredBytesAsync();
 }

@@ -1,0 +1,68 @@
+using Reef.Engine.Tests;
+using Xunit.Abstractions;
+
+namespace Reef.Cluster.Tests;
+
+/// <summary>
+/// A real Prometheus scrapes the /metrics of two silo processes while a scan runs on them; the test reads the
+/// figures back through Prometheus' HTTP API, as a dashboard would.
+/// </summary>
+public sealed class PrometheusScrapeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task PrometheusSeesEveryModelFingerprintedEachFailureByKindOrleansMetricsAndNoModelIdInALabel()
+    {
+        using var temp = new TempDirectory();
+        var ids = TestHub.Write(temp.Sub("hub"), hidden: 96, layers: 3, extra: 4);
+        var broken = TestHub.AddBroken(temp.Sub("hub"));
+        using var cluster = new LoopbackCluster(temp.Sub("logs"));
+        cluster.StartSilos(("accel-1", 1), ("cpu-0", 0));
+        using var prometheus = new PrometheusServer(temp.Sub("prometheus"), [cluster.HttpPort("accel-1"), cluster.HttpPort("cpu-0")]);
+
+        var client = cluster.StartClient("client", "scan", temp.Sub("hub"), "--cluster", cluster.Redis, "--out", temp.Sub("out"),
+            "--samples", "64", "--window", "2", "--json");
+        Assert.True(LoggedProcess.WaitForExit(client, TimeSpan.FromMinutes(5)), "scan did not finish");
+        Assert.True(client.ExitCode == 0, cluster.Log("client"));
+
+        // The scan is over; give Prometheus a few scrapes to catch the last increments.
+        double fingerprinted = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var sum = await prometheus.QueryAsync("sum(reef_models_fingerprinted_total)");
+            fingerprinted = sum.Count == 1 ? sum[0].Value : 0;
+            if (fingerprinted >= ids.Count) break;
+            await Task.Delay(500);
+        }
+        output.WriteLine($"sum(reef_models_fingerprinted_total) = {fingerprinted} for {ids.Count} models");
+        Assert.Equal(ids.Count, fingerprinted);
+
+        var up = await prometheus.QueryAsync("up{job=\"reef-silo\"}");
+        Assert.Equal(2, up.Count(u => u.Value == 1));
+
+        var orleans = await prometheus.SeriesAsync("orleans_.+");
+        var orleansNames = orleans.Select(s => s["__name__"]).Distinct().Order().ToList();
+        output.WriteLine($"Orleans metrics in Prometheus: {orleansNames.Count}, e.g. {string.Join(", ", orleansNames.Take(5))}");
+        Assert.Contains("orleans_grains", orleansNames);
+
+        var statements = await prometheus.QueryAsync("sum(reef_statements_total)");
+        Assert.True(statements.Single().Value >= 64, "statements were counted");
+        var forward = await prometheus.QueryAsync("sum by (phase) (reef_fingerprint_duration_seconds_count)");
+        Assert.Equal(["forward", "gram", "load"], forward.Select(f => f.Labels["phase"]).Order().ToArray());
+        var failed = (await prometheus.QueryAsync("sum by (reason) (reef_models_failed_total)")).ToDictionary(f => f.Labels["reason"], f => f.Value);
+        output.WriteLine($"reef_models_failed_total by reason: {string.Join(", ", failed.Select(f => $"{f.Key}={f.Value}"))}");
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["invalid_config"] = 1, ["invalid_weights"] = 1, ["unsupported_config"] = 1, ["invalid_checkpoint"] = 1,
+        }, failed);
+        var comparisons = await prometheus.QueryAsync("sum(reef_comparisons_total{kind=\"tile\"})");
+        // Every pair of distinct fingerprints (the Hugging Face-cache twin shares one) is scored in a tile.
+        var distinct = ids.Count - 1;
+        Assert.True(comparisons.Single().Value >= distinct * (distinct - 1) / 2.0, $"tiles scored {comparisons.Single().Value} pairs");
+
+        var reef = await prometheus.SeriesAsync("reef_.+");
+        var labelValues = reef.SelectMany(s => s.Where(l => l.Key != "__name__").Select(l => l.Value)).ToHashSet();
+        output.WriteLine($"ReefCluster series: {reef.Count}; label values: {string.Join(", ", labelValues.Order())}");
+        Assert.DoesNotContain(labelValues, v => ids.Concat(broken.Keys).Any(id => v.Contains(id, StringComparison.Ordinal)));
+    }
+}
