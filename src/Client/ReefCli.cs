@@ -27,6 +27,7 @@ public static class ReefCli
         root.Subcommands.Add(ScanCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(SuspectsCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

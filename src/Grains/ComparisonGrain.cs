@@ -14,7 +14,8 @@ public sealed class ComparisonGrain(
 {
     async Task<PairComparison> IComparisonGrain.GetAsync()
     {
-        if (state.State != null) return state.State;
+        // Orleans fills State with an uninitialized record before anything is stored; only RecordExists tells.
+        if (state.RecordExists && state.State != null) return state.State;
         var keys = this.GetPrimaryKeyString().Split('|');
         if (keys.Length != 2) throw new ArgumentException($"comparison key '{this.GetPrimaryKeyString()}' is not KEY_A|KEY_B");
         var a = await store.GetFingerprintAsync(keys[0]);

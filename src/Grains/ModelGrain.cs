@@ -24,7 +24,8 @@ public sealed class ModelGrain(
 
     async Task<ModelState> IModelGrain.FingerprintAsync(ModelJob job)
     {
-        var current = state.State;
+        // Orleans fills State with an uninitialized record before anything is stored; only RecordExists tells.
+        var current = state.RecordExists ? state.State : null;
         if (current == null || current.Path != job.Path || current.Signature != job.Signature || current.ProbeHash != job.Probes.ProbeHash)
         {
             // A new probe set keeps the content hash; a new path or signature may be new content.
@@ -72,7 +73,7 @@ public sealed class ModelGrain(
         }
     }
 
-    Task<ModelState?> IModelGrain.GetStateAsync() => Task.FromResult(state.State);
+    Task<ModelState?> IModelGrain.GetStateAsync() => Task.FromResult(state.RecordExists ? state.State : null);
 
     /// <summary>Opens the checkpoint, checks every tensor against its config, and hashes config and weights.</summary>
     static string ValidateAndHash(string path)
@@ -85,7 +86,7 @@ public sealed class ModelGrain(
     /// <summary>Persists the new state; a model that has just finished is counted once, when it finishes.</summary>
     async Task<ModelState> Save(ModelState value, string? failureKind = null)
     {
-        if (value.Finished && state.State is not { Finished: true })
+        if (value.Finished && !(state.RecordExists && state.State is { Finished: true }))
         {
             if (value.Status == FingerprintStatus.Done) metrics.ModelFingerprinted(value.Reused);
             else metrics.ModelFailed(failureKind ?? Engine.FailureKind.Internal);

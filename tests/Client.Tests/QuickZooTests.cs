@@ -1,43 +1,102 @@
+using System.Diagnostics;
+using Reef.Client.Reporting;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Similarity;
 using Reef.Engine.Training;
 using Reef.Engine.Tests;
 using Reef.Engine.Zoo;
+using Xunit.Abstractions;
 
 namespace Reef.Client.Tests;
 
+/// <summary>The quick zoo, built once (about 3 minutes) for the tests that need a hub of trained models and derivatives.</summary>
+public sealed class QuickZoo : IDisposable
+{
+    readonly TempDirectory _temp = new();
+
+    public QuickZoo()
+    {
+        var corpora = Path.Combine(RepositoryRoot, ".reef", "corpora");
+        Assert.True(File.Exists(Path.Combine(corpora, "scripture.txt")), $"corpora missing in {corpora}: run scripts/corpora.sh (scripts/test.sh does)");
+        ZooBuilder.Build(Hub, ZooPlan.For(ModelSize.Quick, 1), 1, corpora, _ => { }, _ => new Engine.SyncProgress<Engine.ProgressUpdate>(_ => { }));
+    }
+
+    public string Hub => _temp.Sub("zoo");
+
+    public string Sub(string name) => _temp.Sub(name);
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ReefCluster.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("repository root (ReefCluster.sln) not found");
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
+
 /// <summary>
-/// The quick zoo end to end (about 4 minutes): every light derivative scores above every unrelated pair, at
-/// REEF's layer and at the best layer pair (rotate under centered CKA), and the twin trained on the same
-/// corpus with another seed is not judged derived. Needs the corpora of scripts/corpora.sh.
+/// The quick zoo end to end: every light derivative scores above every unrelated pair, at REEF's layer and at
+/// the best layer pair (rotate under centered CKA), and the twin trained on the same corpus with another seed
+/// is not judged derived; and a scan's HTML report of it renders in headless Chromium with the heatmap showing.
+/// Needs the corpora of scripts/corpora.sh and Chromium of scripts/services.sh.
 /// </summary>
-public class QuickZooTests
+public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixture<QuickZoo>
 {
     [Fact]
     public void LightDerivativesSeparateFromUnrelatedModels()
     {
-        var corpora = Path.Combine(RepositoryRoot(), ".reef", "corpora");
-        Assert.True(File.Exists(Path.Combine(corpora, "scripture.txt")), $"corpora missing in {corpora}: run scripts/corpora.sh (scripts/test.sh does)");
-        using var temp = new TempDirectory();
-        var log = new List<string>();
-        ZooBuilder.Build(temp.Path, ZooPlan.For(ModelSize.Quick, 1), 1, corpora, log.Add, _ => new Reef.Engine.SyncProgress<Reef.Engine.ProgressUpdate>(_ => { }));
-        var truth = ZooBuilder.ReadLineage(temp.Path);
+        var truth = ZooBuilder.ReadLineage(zoo.Hub);
         Assert.Equal(ZooPlan.For(ModelSize.Quick, 1).Models().Count(), truth.Count);
         Assert.Contains(truth, m => m.Strength == Strength.Heavy && m.SecondParent != null);
 
-        var report = ZooReport.Evaluate(temp.Path, ProbeLoader.Load(null, 200), ComputeOptions.Default,
-            _ => new Reef.Engine.SyncProgress<Reef.Engine.ProgressUpdate>(_ => { }));
+        var report = ZooReport.Evaluate(zoo.Hub, ProbeLoader.Load(null, 200), ComputeOptions.Default,
+            _ => new Engine.SyncProgress<Engine.ProgressUpdate>(_ => { }));
         foreach (var separation in report.Separations)
             Assert.True(separation.Holds, $"{separation.Summary}: light {separation.LowestLight:F3} ({separation.LowestLightModel}) vs unrelated " +
                                           $"{separation.HighestUnrelated:F3} ({separation.HighestUnrelatedPair})");
         Assert.NotEqual(Verdict.Derived, report.SameSeedVerdict);
     }
 
-    static string RepositoryRoot()
+    [Fact]
+    public void ScanReportRendersInHeadlessChromiumWithTheHeatmapVisible()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ReefCluster.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("repository root (ReefCluster.sln) not found");
+        var scan = Cli.Run("scan", zoo.Hub, "--state", zoo.Sub("state"), "--out", zoo.Sub("scan"), "--samples", "100", "--victim", "scripture-a");
+        Assert.True(scan.ExitCode == 0, scan.Error);
+        var html = File.ReadAllText(zoo.Sub("scan/report.html"));
+        Assert.Empty(ReportChecks.ExternalReferences(html));
+
+        var screenshot = zoo.Sub("report.png");
+        var script = Process.Start(new ProcessStartInfo(Path.Combine(QuickZoo.RepositoryRoot, "scripts", "report-screenshot.sh"), [zoo.Sub("scan/report.html"), screenshot])
+            { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var error = script.StandardError.ReadToEnd();
+        script.WaitForExit();
+        Assert.True(script.ExitCode == 0, $"report-screenshot.sh exited {script.ExitCode}: {error}");
+
+        // The heatmap is on the first screen: a large block of pixels in the colour map, both ends of it present
+        // (families are bright, unrelated pairs dark). Text, tables and background are greys and white.
+        var image = PngImage.Read(screenshot);
+        var palette = Enumerable.Range(0, 101).Select(k => ColorMap.Of(k / 100.0)).ToArray();
+        int inMap = 0, bright = 0, dark = 0;
+        for (var y = 0; y < image.Height; y++)
+        for (var x = 0; x < image.Width; x++)
+        {
+            var p = image.At(x, y);
+            if (Math.Max(p.R, Math.Max(p.G, p.B)) - Math.Min(p.R, Math.Min(p.G, p.B)) < 20) continue; // grey: text, lines, page
+            var nearest = Enumerable.Range(0, palette.Length).MinBy(k => Distance(palette[k], p));
+            if (Distance(palette[nearest], p) > 12 * 12 * 3) continue;
+            inMap++;
+            if (nearest >= 90) bright++;
+            if (nearest <= 30) dark++;
+        }
+        output.WriteLine($"screenshot {image.Width}×{image.Height}: {inMap} heatmap pixels ({bright} bright, {dark} dark)");
+        Assert.True(inMap > 200_000, $"only {inMap} pixels of the screenshot are heatmap colours");
+        Assert.True(bright > 10_000 && dark > 10_000, $"bright {bright}, dark {dark}");
     }
+
+    static int Distance((byte R, byte G, byte B) a, (byte R, byte G, byte B) b) =>
+        (a.R - b.R) * (a.R - b.R) + (a.G - b.G) * (a.G - b.G) + (a.B - b.B) * (a.B - b.B);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Reef.Client.Reporting;
 using Reef.Client.Scanning;
 using Reef.Grains.Abstractions;
 
@@ -17,12 +18,12 @@ public static class ScanCommand
         var output = new Option<string?>("--out") { Description = "Where to write matrix.csv, matrix.json and families.json (default: HUB/.reef-scan)." };
         var victim = new Option<string?>("--victim") { Description = "Model id whose suspects to print (models most likely derived from it, or it from them)." };
         var scanId = new Option<string?>("--scan-id") { Description = "Scan id; the same id resumes an interrupted scan. Default: derived from HUB and --registry." };
-        var layers = new Option<bool>("--layers") { Description = "Also write every pair's layer-by-layer CKA matrix into matrix.json." };
+        var layers = new Option<bool>("--layers") { Description = "Write every pair's layer-by-layer CKA matrix into matrix.json (by default only the top suspects')." };
         var window = new Option<int>("--window") { Description = "Models in flight at once.", DefaultValueFactory = _ => 8 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var common = new CommonOptions();
         var connection = new ConnectionOptions();
-        var command = new Command("scan", "Fingerprint and compare every checkpoint under a hub; write matrix.csv, matrix.json, families.json.")
+        var command = new Command("scan", "Fingerprint and compare every checkpoint under a hub; write matrix.csv, matrix.json, families.json, report.html.")
         {
             hub, output, victim, scanId, layers, window, json,
         };
@@ -34,6 +35,23 @@ public static class ScanCommand
         command.SetAction(parse => Run(parse, context, common, connection, parse.GetValue(hub)!, parse.GetValue(output), parse.GetValue(victim),
             parse.GetValue(scanId), parse.GetValue(layers), parse.GetValue(window), parse.GetValue(json)).GetAwaiter().GetResult());
         return command;
+    }
+
+    const int SuspectPairs = 6;
+
+    static IEnumerable<(int, int)> AllPairs(int n) =>
+        from i in Enumerable.Range(0, n) from j in Enumerable.Range(i + 1, n - i - 1) select (i, j);
+
+    /// <summary>
+    /// The pairs whose layer matrices the report shows: the victim's closest suspects, or else the registry's
+    /// highest-scoring pairs. Identical contents (one fingerprint) are left out: their matrix says nothing.
+    /// </summary>
+    static IEnumerable<(int, int)> TopSuspects(SimilarityMatrix m, string? victim)
+    {
+        var v = victim == null ? -1 : m.Ids.ToList().IndexOf(victim);
+        return AllPairs(m.Ids.Count).Where(p => (v < 0 || p.Item1 == v || p.Item2 == v) && m.FingerprintKeys[p.Item1] != m.FingerprintKeys[p.Item2]
+                                                && !double.IsNaN(m.At(m.Reef, p.Item1, p.Item2)))
+            .OrderByDescending(p => m.At(m.Reef, p.Item1, p.Item2)).Take(SuspectPairs);
     }
 
     static async Task<int> Run(ParseResult parse, CliContext context, CommonOptions common, ConnectionOptions connection, string hub,
@@ -49,19 +67,16 @@ public static class ScanCommand
         var result = await ScanRunner.RunAsync(cluster.Client, cluster.Store, id, hub, registry, probes, common.Batch(parse),
             parse.GetValue(common.Dtype)!, window, context.Progress("scan"));
 
-        List<(string, string, PairComparison)>? pairs = null;
-        if (layers)
+        // Every pair's layer matrix on request; otherwise those of the top suspects, for the report.
+        var pairs = new List<(string, string, PairComparison)>();
+        var m = result.Matrix;
+        foreach (var (i, j) in layers ? AllPairs(m.Ids.Count) : TopSuspects(m, victim))
         {
-            pairs = [];
-            var m = result.Matrix;
-            for (var i = 0; i < m.Ids.Count; i++)
-            for (var j = i + 1; j < m.Ids.Count; j++)
-            {
-                var key = m.FingerprintKeys[i] + "|" + m.FingerprintKeys[j];
-                pairs.Add((m.Ids[i], m.Ids[j], await ScanRunner.Retry(() => cluster.Client.GetGrain<IComparisonGrain>(key).GetAsync(), default)));
-            }
+            var key = m.FingerprintKeys[i] + "|" + m.FingerprintKeys[j];
+            pairs.Add((m.Ids[i], m.Ids[j], await ScanRunner.Retry(() => cluster.Client.GetGrain<IComparisonGrain>(key).GetAsync(), default)));
         }
         ScanOutput.Write(outDir, result, probes, pairs);
+        var report = HtmlReport.Write(outDir);
 
         var p = result.Progress;
         if (json)
@@ -69,7 +84,7 @@ public static class ScanCommand
             {
                 scan = p.ScanId, models = p.Total, fingerprinted = p.Done, extracted = p.Extracted, reused = p.Reused, failed = p.Failed,
                 failures = p.Models.Where(m => m.Status == FingerprintStatus.Failed).Select(m => new { id = m.Id, reason = m.FailureReason }),
-                output = Path.GetFullPath(outDir),
+                output = Path.GetFullPath(outDir), report = Path.GetFullPath(report),
                 suspects = victim != null ? SuspectsCommand.Rank(result.Matrix, victim, 10).Select(s => new { id = s.Id, reef = s.Reef, verdict = s.Verdict }) : null,
             }));
         else
@@ -77,7 +92,8 @@ public static class ScanCommand
             context.Out.WriteLine($"scan {p.ScanId}: {p.Done} of {p.Total} models fingerprinted ({p.Extracted} extracted, {p.Reused} reused), {p.Failed} failed");
             foreach (var f in p.Models.Where(m => m.Status == FingerprintStatus.Failed))
                 context.Out.WriteLine($"  failed {f.Id}: {f.FailureReason}");
-            context.Out.WriteLine($"wrote {Path.Combine(outDir, "matrix.csv")}, matrix.json, families.json");
+            context.Out.WriteLine($"wrote {Path.Combine(outDir, "matrix.csv")}, matrix.json, families.json, matrix.png");
+            context.Out.WriteLine($"report: {report}");
             if (victim != null) context.Out.Write(SuspectsCommand.Table(result.Matrix, victim, 10));
         }
         return ExitCodes.Success;

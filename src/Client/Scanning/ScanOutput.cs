@@ -55,10 +55,10 @@ public static class ScanOutput
             ["failed"] = new JsonArray(p.Models.Where(s => s.Status == FingerprintStatus.Failed)
                 .Select(s => (JsonNode?)new JsonObject { ["id"] = s.Id, ["reason"] = s.FailureReason }).ToArray()),
         };
-        if (layers != null)
+        if (layers is { Count: > 0 })
             json["layers"] = new JsonArray(layers.Select(l => (JsonNode?)new JsonObject
             {
-                ["a"] = l.A, ["b"] = l.B,
+                ["a"] = l.A, ["b"] = l.B, ["reef_layer"] = new JsonArray(l.C.ReefLayerA, l.C.ReefLayerB),
                 ["matrix"] = new JsonArray(Enumerable.Range(0, l.C.LayersA).Select(i => (JsonNode)new JsonArray(Enumerable.Range(0, l.C.LayersB)
                     .Select(j => (JsonNode?)JsonValue.Create(Round(l.C.Matrix[i * l.C.LayersB + j]))).ToArray())).ToArray()),
             }).ToArray());
