@@ -14,22 +14,7 @@ public static class ReefCli
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
         var context = new CliContext(output, error, interactive);
-        var root = new RootCommand(
-            "ReefCluster: REEF fingerprints of language models (CKA of hidden-state representations on the same probes), " +
-            "to tell which models derive from which.");
-        root.Subcommands.Add(ActivationsCommand.Create(context));
-        root.Subcommands.Add(FingerprintCommand.Create(context));
-        root.Subcommands.Add(CompareCommand.Create(context));
-        root.Subcommands.Add(DeriveCommand.Create(context));
-        root.Subcommands.Add(TrainCommand.Create(context));
-        root.Subcommands.Add(ZooCommand.Create(context));
-        root.Subcommands.Add(DemoCommand.Create(context));
-        root.Subcommands.Add(ScanCommand.Create(context));
-        root.Subcommands.Add(StatusCommand.Create(context));
-        root.Subcommands.Add(SuspectsCommand.Create(context));
-        root.Subcommands.Add(ReportCommand.Create(context));
-
-        var parse = root.Parse(args);
+        var parse = Create(context).Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) error.WriteLine($"reef: {e.Message}");
@@ -55,5 +40,25 @@ public static class ReefCli
             error.WriteLine($"reef: failed: {e.GetType().Name}: {e.Message}");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>Every reef command, for running and for checking command lines written elsewhere (deploy/k8s).</summary>
+    public static RootCommand Create(CliContext context)
+    {
+        var root = new RootCommand(
+            "ReefCluster: REEF fingerprints of language models (CKA of hidden-state representations on the same probes), " +
+            "to tell which models derive from which.");
+        root.Subcommands.Add(ActivationsCommand.Create(context));
+        root.Subcommands.Add(FingerprintCommand.Create(context));
+        root.Subcommands.Add(CompareCommand.Create(context));
+        root.Subcommands.Add(DeriveCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(ZooCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(ScanCommand.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
+        root.Subcommands.Add(SuspectsCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
+        return root;
     }
 }

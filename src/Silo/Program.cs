@@ -29,10 +29,10 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
 var app = builder.Build();
-app.MapGet("/healthz", (IClusterMembershipService membership, ILocalSiloDetails silo) =>
+app.MapGet(SiloEndpoints.Health, (IClusterMembershipService membership, ILocalSiloDetails silo) =>
 {
     var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
     return status == SiloStatus.Active ? Results.Ok($"{silo.Name} active") : Results.Problem($"{silo.Name} {status}", statusCode: 503);
 });
-app.MapPrometheusScrapingEndpoint();
+app.MapPrometheusScrapingEndpoint(SiloEndpoints.Metrics);
 await app.RunAsync();

@@ -20,13 +20,17 @@ public sealed class ReefSiloOptions
     /// <summary>Where localhost clustering keeps grain state and the fingerprint store.</summary>
     public string StateDirectory { get; set; } = DefaultStateDirectory;
 
-    public string ClusterId { get; set; } = "reef";
-    public string ServiceId { get; set; } = "reef";
+    /// <summary>The cluster and service ids of every ReefCluster silo unless configured otherwise; clients use them.</summary>
+    public const string DefaultClusterId = "reef";
+    public const string DefaultServiceId = "reef";
+
+    public string ClusterId { get; set; } = DefaultClusterId;
+    public string ServiceId { get; set; } = DefaultServiceId;
     public string? SiloName { get; set; }
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>HTTP port of /healthz (and, later, /metrics); 0 turns the endpoint off.</summary>
+    /// <summary>HTTP port of /healthz and /metrics (<see cref="SiloEndpoints"/>); 0 binds a random loopback port.</summary>
     public int HttpPort { get; set; } = 8080;
 
     /// <summary>$REEF_HOME, else ~/.cache/reef (beside Hugging Face's ~/.cache/huggingface).</summary>

@@ -56,7 +56,7 @@ public sealed class ReefConnection : IAsyncDisposable
             builder.UseOrleansClient(client =>
             {
                 client.UseRedisClustering(o => o.ConfigurationOptions = options);
-                client.Configure<ClusterOptions>(o => { o.ClusterId = "reef"; o.ServiceId = "reef"; });
+                client.Configure<ClusterOptions>(o => { o.ClusterId = ReefSiloOptions.DefaultClusterId; o.ServiceId = ReefSiloOptions.DefaultServiceId; });
             });
             var host = builder.Build();
             await host.StartAsync();
@@ -68,7 +68,7 @@ public sealed class ReefConnection : IAsyncDisposable
         var endpointFile = Path.Combine(stateDirectory, EndpointFileName);
         if (RunningEmbeddedSilo(endpointFile) is { } running)
         {
-            builder.UseOrleansClient(client => client.UseLocalhostClustering(running.GatewayPort, "reef", "reef"));
+            builder.UseOrleansClient(client => client.UseLocalhostClustering(running.GatewayPort, ReefSiloOptions.DefaultServiceId, ReefSiloOptions.DefaultClusterId));
             var host = builder.Build();
             await host.StartAsync();
             return new ReefConnection(host, store, $"embedded silo of process {running.ProcessId} ({stateDirectory})", null);
