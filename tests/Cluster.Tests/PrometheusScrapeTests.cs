@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Reef.Client.Tests;
 using Reef.Engine.Tests;
 using Xunit.Abstractions;
 
@@ -59,6 +61,13 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
         // Every pair of distinct fingerprints (the Hugging Face-cache twin shares one) is scored in a tile.
         var distinct = ids.Count - 1;
         Assert.True(comparisons.Single().Value >= distinct * (distinct - 1) / 2.0, $"tiles scored {comparisons.Single().Value} pairs");
+
+        // Every metric the Grafana dashboard (deploy/grafana) plots is there, but for GPU memory, which needs NVML.
+        var dashboard = File.ReadAllText(Path.Combine(QuickZoo.RepositoryRoot, "deploy", "grafana", "reefcluster.json"));
+        var plotted = Regex.Matches(dashboard, @"\b(?:reef|orleans)_[a-z_]+").Select(m => m.Value).Where(n => !n.StartsWith("reef_accelerator_")).ToHashSet();
+        var present = (await prometheus.SeriesAsync("(reef|orleans)_.+")).Select(s => s["__name__"]).ToHashSet();
+        Assert.True(plotted.Count >= 8, $"dashboard plots {plotted.Count} metrics");
+        Assert.All(plotted, name => Assert.True(present.Contains(name), $"the dashboard plots {name}, which no silo exports"));
 
         var reef = await prometheus.SeriesAsync("reef_.+");
         var labelValues = reef.SelectMany(s => s.Where(l => l.Key != "__name__").Select(l => l.Value)).ToHashSet();
