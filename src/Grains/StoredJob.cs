@@ -10,6 +10,13 @@ namespace Reef.Grains;
 /// </summary>
 public sealed class StoredJob(IBlobStore store, string key, string silo)
 {
+    // Orleans can briefly run two activations of one grain while cluster membership settles (silos joining at
+    // once, or one dying); a claim in the store lets only one of them do the work. The holder renews it while
+    // working, so a claim outlives its holder by at most one lease when the holder's silo dies.
+    static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
+    static readonly TimeSpan Renew = TimeSpan.FromSeconds(5);
+
+    readonly string _owner = $"{silo}/{Guid.NewGuid():N}";
     BackgroundJob<bool>? _job;
 
     public async Task<JobStatus> EnsureAsync(Func<Task> work)
@@ -17,8 +24,10 @@ public sealed class StoredJob(IBlobStore store, string key, string silo)
         if (_job == null)
         {
             if (await store.ContainsAsync(key)) return new JobStatus(JobState.Done, silo, null);
+            if (!await store.ClaimAsync(key, _owner, Lease)) return new JobStatus(JobState.Running, silo, null);
             _job = BackgroundJob<bool>.Run(async () =>
             {
+                using var renewal = new Timer(_ => _ = store.ClaimAsync(key, _owner, Lease), null, Renew, Renew);
                 await work();
                 return true;
             });

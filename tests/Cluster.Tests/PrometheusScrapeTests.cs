@@ -11,6 +11,21 @@ namespace Reef.Cluster.Tests;
 /// </summary>
 public sealed class PrometheusScrapeTests(ITestOutputHelper output)
 {
+    /// <summary>A single-value query's value once it satisfies <paramref name="done"/>, or its last value after 30 s.</summary>
+    async Task<double> Settled(string query, Func<double, bool> done)
+    {
+        var value = 0.0;
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(500))
+        {
+            var result = await _prometheus!.QueryAsync(query);
+            value = result.Count == 1 ? result[0].Value : 0;
+            if (done(value)) break;
+        }
+        return value;
+    }
+
+    PrometheusServer? _prometheus;
+
     [Fact]
     public async Task PrometheusSeesEveryModelFingerprintedEachFailureByKindOrleansMetricsAndNoModelIdInALabel()
     {
@@ -19,23 +34,17 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
         var broken = TestHub.AddBroken(temp.Sub("hub"));
         using var cluster = new LoopbackCluster(temp.Sub("logs"));
         cluster.StartSilos(("accel-1", 1), ("cpu-0", 0));
-        using var prometheus = new PrometheusServer(temp.Sub("prometheus"), [cluster.HttpPort("accel-1"), cluster.HttpPort("cpu-0")]);
+        using var prometheus = _prometheus = new PrometheusServer(temp.Sub("prometheus"), [cluster.HttpPort("accel-1"), cluster.HttpPort("cpu-0")]);
 
         var client = cluster.StartClient("client", "scan", temp.Sub("hub"), "--cluster", cluster.Redis, "--out", temp.Sub("out"),
             "--samples", "64", "--window", "2", "--json");
         Assert.True(LoggedProcess.WaitForExit(client, TimeSpan.FromMinutes(5)), "scan did not finish");
         Assert.True(client.ExitCode == 0, cluster.Log("client"));
 
-        // The scan is over; give Prometheus a few scrapes to catch the last increments.
-        double fingerprinted = 0;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var sum = await prometheus.QueryAsync("sum(reef_models_fingerprinted_total)");
-            fingerprinted = sum.Count == 1 ? sum[0].Value : 0;
-            if (fingerprinted >= ids.Count) break;
-            await Task.Delay(500);
-        }
+        // The scan is over; give Prometheus a few scrapes to catch the last increments (the last tile's among them).
+        var distinct = ids.Count - 1; // the Hugging Face-cache twin shares a fingerprint
+        var fingerprinted = await Settled("sum(reef_models_fingerprinted_total)", v => v >= ids.Count);
+        var tilePairs = await Settled("sum(reef_comparisons_total{kind=\"tile\"})", v => v >= distinct * (distinct - 1) / 2.0);
         output.WriteLine($"sum(reef_models_fingerprinted_total) = {fingerprinted} for {ids.Count} models");
         Assert.Equal(ids.Count, fingerprinted);
 
@@ -57,10 +66,8 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
         {
             ["invalid_config"] = 1, ["invalid_weights"] = 1, ["unsupported_config"] = 1, ["invalid_checkpoint"] = 1,
         }, failed);
-        var comparisons = await prometheus.QueryAsync("sum(reef_comparisons_total{kind=\"tile\"})");
-        // Every pair of distinct fingerprints (the Hugging Face-cache twin shares one) is scored in a tile.
-        var distinct = ids.Count - 1;
-        Assert.True(comparisons.Single().Value >= distinct * (distinct - 1) / 2.0, $"tiles scored {comparisons.Single().Value} pairs");
+        // Every pair of distinct fingerprints is scored in a tile.
+        Assert.True(tilePairs >= distinct * (distinct - 1) / 2.0, $"tiles scored {tilePairs} pairs");
 
         // Every metric the Grafana dashboard (deploy/grafana) plots is there, but for GPU memory, which needs NVML.
         var dashboard = File.ReadAllText(Path.Combine(QuickZoo.RepositoryRoot, "deploy", "grafana", "reefcluster.json"));

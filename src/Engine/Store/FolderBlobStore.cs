@@ -51,11 +51,27 @@ public sealed class FolderBlobStore : IBlobStore
         lock (_counters) return Task.FromResult(ReadCounter(PathOf("counters/" + counter)));
     }
 
+    public Task<bool> ClaimAsync(string key, string owner, TimeSpan lease)
+    {
+        // One silo per state folder, so a lock in this process is enough; the file keeps claims readable for debugging.
+        lock (_counters)
+        {
+            var path = PathOf("claims/" + key);
+            var now = DateTime.UtcNow;
+            if (File.Exists(path) && File.ReadAllText(path).Split('\n') is [var holder, var until] && holder != owner &&
+                long.TryParse(until, out var ticks) && ticks > now.Ticks)
+                return Task.FromResult(false);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, owner + "\n" + (now + lease).Ticks);
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<long> GetStoredBytesAsync()
     {
-        var counters = Path.Combine(_root, "counters") + Path.DirectorySeparatorChar;
+        var bookkeeping = new[] { "counters", "claims" }.Select(d => Path.Combine(_root, d) + Path.DirectorySeparatorChar).ToList();
         var total = new DirectoryInfo(_root).EnumerateFiles("*", SearchOption.AllDirectories)
-            .Where(f => !f.FullName.StartsWith(counters, StringComparison.Ordinal) && !f.Name.Contains(".tmp-"))
+            .Where(f => !bookkeeping.Any(b => f.FullName.StartsWith(b, StringComparison.Ordinal)) && !f.Name.Contains(".tmp-"))
             .Sum(f => f.Length);
         return Task.FromResult(total);
     }

@@ -22,6 +22,13 @@ public interface IBlobStore
     /// <summary>The counter's value (0 if never incremented).</summary>
     Task<long> GetCounterAsync(string counter);
 
+    /// <summary>
+    /// Claims the work of producing <paramref name="key"/> for <paramref name="owner"/> for <paramref name="lease"/>:
+    /// true when no one else holds an unexpired claim (the owner's own claim is renewed). Keeps two workers from
+    /// producing the same value at once.
+    /// </summary>
+    Task<bool> ClaimAsync(string key, string owner, TimeSpan lease);
+
     /// <summary>The total size of the stored values, in bytes (counters not included).</summary>
     Task<long> GetStoredBytesAsync();
 }
