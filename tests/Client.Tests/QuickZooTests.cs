@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Reef.Client.Reporting;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
@@ -70,11 +69,7 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         Assert.Empty(ReportChecks.ExternalReferences(html));
 
         var screenshot = zoo.Sub("report.png");
-        var script = Process.Start(new ProcessStartInfo(Path.Combine(QuickZoo.RepositoryRoot, "scripts", "report-screenshot.sh"), [zoo.Sub("scan/report.html"), screenshot])
-            { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        var error = script.StandardError.ReadToEnd();
-        script.WaitForExit();
-        Assert.True(script.ExitCode == 0, $"report-screenshot.sh exited {script.ExitCode}: {error}");
+        RepositoryScript.Run("report-screenshot.sh", zoo.Sub("scan/report.html"), screenshot);
 
         // The heatmap is on the first screen: a large block of pixels in the colour map, both ends of it present
         // (families are bright, unrelated pairs dark). Text, tables and background are greys and white.

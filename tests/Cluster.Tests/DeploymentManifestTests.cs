@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
@@ -24,12 +23,7 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
     {
         using var temp = new TempDirectory();
         var json = temp.Sub("rendered.json");
-        var script = Process.Start(new ProcessStartInfo(Path.Combine(QuickZoo.RepositoryRoot, "scripts", "validate-k8s.sh"), [json])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var error = script.StandardError.ReadToEndAsync();
-        var stdout = script.StandardOutput.ReadToEnd();
-        script.WaitForExit();
-        if (script.ExitCode != 0) throw new InvalidOperationException($"validate-k8s.sh exited {script.ExitCode}: {stdout}\n{error.Result}");
+        RepositoryScript.Run("validate-k8s.sh", json);
         return JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
     }
 

@@ -11,21 +11,6 @@ namespace Reef.Cluster.Tests;
 /// </summary>
 public sealed class PrometheusScrapeTests(ITestOutputHelper output)
 {
-    /// <summary>A single-value query's value once it satisfies <paramref name="done"/>, or its last value after 30 s.</summary>
-    async Task<double> Settled(string query, Func<double, bool> done)
-    {
-        var value = 0.0;
-        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(500))
-        {
-            var result = await _prometheus!.QueryAsync(query);
-            value = result.Count == 1 ? result[0].Value : 0;
-            if (done(value)) break;
-        }
-        return value;
-    }
-
-    PrometheusServer? _prometheus;
-
     [Fact]
     public async Task PrometheusSeesEveryModelFingerprintedEachFailureByKindOrleansMetricsAndNoModelIdInALabel()
     {
@@ -34,7 +19,7 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
         var broken = TestHub.AddBroken(temp.Sub("hub"));
         using var cluster = new LoopbackCluster(temp.Sub("logs"));
         cluster.StartSilos(("accel-1", 1), ("cpu-0", 0));
-        using var prometheus = _prometheus = new PrometheusServer(temp.Sub("prometheus"), [cluster.HttpPort("accel-1"), cluster.HttpPort("cpu-0")]);
+        using var prometheus = new PrometheusServer(temp.Sub("prometheus"), [cluster.HttpPort("accel-1"), cluster.HttpPort("cpu-0")]);
 
         var client = cluster.StartClient("client", "scan", temp.Sub("hub"), "--cluster", cluster.Redis, "--out", temp.Sub("out"),
             "--samples", "64", "--window", "2", "--json");
@@ -43,8 +28,8 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
 
         // The scan is over; give Prometheus a few scrapes to catch the last increments (the last tile's among them).
         var distinct = ids.Count - 1; // the Hugging Face-cache twin shares a fingerprint
-        var fingerprinted = await Settled("sum(reef_models_fingerprinted_total)", v => v >= ids.Count);
-        var tilePairs = await Settled("sum(reef_comparisons_total{kind=\"tile\"})", v => v >= distinct * (distinct - 1) / 2.0);
+        var fingerprinted = await prometheus.SettledAsync("sum(reef_models_fingerprinted_total)", v => v >= ids.Count);
+        var tilePairs = await prometheus.SettledAsync("sum(reef_comparisons_total{kind=\"tile\"})", v => v >= distinct * (distinct - 1) / 2.0);
         output.WriteLine($"sum(reef_models_fingerprinted_total) = {fingerprinted} for {ids.Count} models");
         Assert.Equal(ids.Count, fingerprinted);
 

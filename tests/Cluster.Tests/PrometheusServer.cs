@@ -55,6 +55,22 @@ public sealed class PrometheusServer : IDisposable
             double.Parse(r.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture))).ToList();
     }
 
+    /// <summary>
+    /// A single-value query's value once it satisfies <paramref name="done"/>, or its last value after 30 s: what a
+    /// silo counted last reaches Prometheus only at the next scrape.
+    /// </summary>
+    public async Task<double> SettledAsync(string promql, Func<double, bool> done)
+    {
+        var value = 0.0;
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(500))
+        {
+            var result = await QueryAsync(promql);
+            value = result.Count == 1 ? result[0].Value : 0;
+            if (done(value)) break;
+        }
+        return value;
+    }
+
     /// <summary>Every label set of the series whose names match <paramref name="nameRegex"/>, over the last hour.</summary>
     public async Task<IReadOnlyList<Dictionary<string, string>>> SeriesAsync(string nameRegex)
     {

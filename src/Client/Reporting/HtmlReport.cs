@@ -22,9 +22,11 @@ public static class HtmlReport
     {
         var data = ScanReportData.Read(directory);
         var order = FamilyOrder(data);
-        File.WriteAllBytes(Path.Combine(directory, "matrix.png"), MatrixPng(data, order, Heatmap.CellFor(order.Count, 800)));
+        // One image serves both: matrix.png and the heatmap inside the page.
+        var png = MatrixPng(data, order);
+        File.WriteAllBytes(Path.Combine(directory, "matrix.png"), png);
         var path = Path.Combine(directory, "report.html");
-        File.WriteAllText(path, Render(data, order));
+        File.WriteAllText(path, Render(data, order, png));
         return path;
     }
 
@@ -41,10 +43,11 @@ public static class HtmlReport
     static double Centrality(ScanReportData data, IReadOnlyList<int> family, int i) =>
         family.Count == 1 ? 0 : family.Where(j => j != i).Select(j => data.Score(i, j)).Where(s => !double.IsNaN(s)).DefaultIfEmpty(0).Average();
 
-    static byte[] MatrixPng(ScanReportData data, IReadOnlyList<int> order, int cell) =>
-        Heatmap.Png(order.Count, order.Count, (r, c) => data.Score(order[r], order[c]), cell);
+    static byte[] MatrixPng(ScanReportData data, IReadOnlyList<int> order) =>
+        Heatmap.Png(order.Count, order.Count, (r, c) => data.Score(order[r], order[c]), Heatmap.CellFor(order.Count, MatrixPixels));
 
-    public static string Render(ScanReportData data, IReadOnlyList<int> order)
+    /// <summary>The page, with <paramref name="matrixPng"/> (the registry heatmap in <paramref name="order"/>) inline.</summary>
+    public static string Render(ScanReportData data, IReadOnlyList<int> order, byte[] matrixPng)
     {
         var run = data.Run;
         var html = new StringBuilder();
@@ -53,7 +56,7 @@ public static class HtmlReport
             .Append("<style>").Append(Style).Append("</style></head><body>\n");
         html.Append($"<h1>ReefCluster scan <code>{E(Text(run, "scan"))}</code></h1>\n");
         Metadata(html, data);
-        MatrixSection(html, data, order);
+        MatrixSection(html, data, order, matrixPng);
         FamiliesSection(html, data);
         SuspectsSection(html, data);
         FailuresSection(html, data);
@@ -82,7 +85,7 @@ public static class HtmlReport
         html.Append("</table></section>\n");
     }
 
-    static void MatrixSection(StringBuilder html, ScanReportData data, IReadOnlyList<int> order)
+    static void MatrixSection(StringBuilder html, ScanReportData data, IReadOnlyList<int> order, byte[] matrixPng)
     {
         var n = order.Count;
         html.Append("<section><h2>Registry matrix</h2><p>REEF-layer linear CKA of every pair, models grouped by family ")
@@ -97,7 +100,7 @@ public static class HtmlReport
         var top = labels ? LabelWidth : 10;
         var left = labels ? LabelWidth : 10;
         var size = left + MatrixPixels + 10;
-        var png = Convert.ToBase64String(MatrixPng(data, order, Heatmap.CellFor(n, MatrixPixels)));
+        var png = Convert.ToBase64String(matrixPng);
         html.Append(CultureInfo.InvariantCulture, $"<svg class=\"matrix\" width=\"{size}\" height=\"{top + MatrixPixels + 10}\" ")
             .Append(CultureInfo.InvariantCulture, $"viewBox=\"0 0 {size} {top + MatrixPixels + 10}\" role=\"img\" aria-label=\"registry matrix heatmap\">\n")
             .Append(CultureInfo.InvariantCulture, $"<image x=\"{left}\" y=\"{top}\" width=\"{MatrixPixels}\" height=\"{MatrixPixels}\" preserveAspectRatio=\"none\" ")

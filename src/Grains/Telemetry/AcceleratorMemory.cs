@@ -31,8 +31,23 @@ public static class AcceleratorMemory
         catch (EntryPointNotFoundException) { return false; }
     });
 
-    /// <summary>(device index, used bytes, total bytes) per GPU; empty where NVML is not there.</summary>
+    static readonly Lock Gate = new();
+    static (DateTime At, IReadOnlyList<(int, long, long)> Devices) _last = (DateTime.MinValue, []);
+
+    /// <summary>
+    /// (device index, used bytes, total bytes) per GPU; empty where NVML is not there. One scrape observes both
+    /// the used and the total gauge, so a reading serves for a second rather than asking NVML twice.
+    /// </summary>
     public static IReadOnlyList<(int Device, long Used, long Total)> Read()
+    {
+        lock (Gate)
+        {
+            if (DateTime.UtcNow - _last.At > TimeSpan.FromSeconds(1)) _last = (DateTime.UtcNow, Query());
+            return _last.Devices;
+        }
+    }
+
+    static IReadOnlyList<(int, long, long)> Query()
     {
         if (!Available.Value || nvmlDeviceGetCount_v2(out var count) != 0) return [];
         var devices = new List<(int, long, long)>();
