@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Reef.Client.Scanning;
+using Reef.Engine.Calibration;
+using Reef.Engine.Similarity;
 using Reef.Engine.Probes;
 using Reef.Engine.Store;
 using Reef.Client.Tests;
@@ -40,7 +42,8 @@ public sealed class InProcessClusterTests(Xunit.Abstractions.ITestOutputHelper o
             var probes = ProbeLoader.Load(null, 48);
             var result = await ScanRunner.RunAsync(cluster.Client, new FolderBlobStore(store), "cluster-test", temp.Sub("hub"), "default", probes,
                 8, "fp32", window: 4, progress: null);
-            ScanOutput.Write(temp.Sub("cluster-out"), result, probes, null);
+            ScanOutput.Write(temp.Sub("cluster-out"), result.Progress, RegistryAnalyzer.Analyze(result, withWeights: true, VerdictPolicy.Default, null),
+                probes, Kernel.Linear, null);
 
             Assert.Equal(ids.Count, result.Progress.Done);
             var acceleratorSilos = accelerators.Where(kv => kv.Value > 0).Select(kv => kv.Key).ToHashSet();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Reef.Client.Reporting;
 using Reef.Client.Scanning;
+using Reef.Engine.Similarity;
 using Reef.Grains.Abstractions;
 
 namespace Reef.Client.Commands;
@@ -22,6 +23,7 @@ public static class ScanCommand
         var window = new Option<int>("--window") { Description = "Models in flight at once.", DefaultValueFactory = _ => 8 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var common = new CommonOptions();
+        var analysisOptions = new AnalysisOptions();
         var connection = new ConnectionOptions();
         var command = new Command("scan", "Fingerprint and compare every checkpoint under a hub; write matrix.csv, matrix.json, families.json, report.html.")
         {
@@ -31,8 +33,9 @@ public static class ScanCommand
         command.Options.Add(common.Samples);
         command.Options.Add(common.BatchSize);
         command.Options.Add(common.Dtype);
+        analysisOptions.AddTo(command);
         connection.AddTo(command);
-        command.SetAction(parse => Run(parse, context, common, connection, parse.GetValue(hub)!, parse.GetValue(output), parse.GetValue(victim),
+        command.SetAction(parse => Run(parse, context, common, analysisOptions, connection, parse.GetValue(hub)!, parse.GetValue(output), parse.GetValue(victim),
             parse.GetValue(scanId), parse.GetValue(layers), parse.GetValue(window), parse.GetValue(json)).GetAwaiter().GetResult());
         return command;
     }
@@ -54,10 +57,11 @@ public static class ScanCommand
             .OrderByDescending(p => m.At(m.Reef, p.Item1, p.Item2)).Take(SuspectPairs);
     }
 
-    static async Task<int> Run(ParseResult parse, CliContext context, CommonOptions common, ConnectionOptions connection, string hub,
+    static async Task<int> Run(ParseResult parse, CliContext context, CommonOptions common, AnalysisOptions analysisOptions, ConnectionOptions connection, string hub,
         string? output, string? victim, string? scanId, bool layers, int window, bool json)
     {
         var probes = common.LoadProbes(parse);
+        var policy = analysisOptions.Policy(parse);
         var registry = parse.GetValue(connection.Registry)!;
         var outDir = output ?? Path.Combine(hub, ".reef-scan");
         if (window < 1) throw new ArgumentException("--window must be positive");
@@ -75,7 +79,8 @@ public static class ScanCommand
             var key = m.FingerprintKeys[i] + "|" + m.FingerprintKeys[j];
             pairs.Add((m.Ids[i], m.Ids[j], await ScanRunner.Retry(() => cluster.Client.GetGrain<IComparisonGrain>(key).GetAsync(), default)));
         }
-        ScanOutput.Write(outDir, result, probes, pairs);
+        var analysis = RegistryAnalyzer.Analyze(result, analysisOptions.Weights(parse), policy, context.Progress("weights"));
+        ScanOutput.Write(outDir, result.Progress, analysis, probes, Kernel.Linear, pairs);
         var report = HtmlReport.Write(outDir);
 
         var p = result.Progress;
@@ -85,7 +90,7 @@ public static class ScanCommand
                 scan = p.ScanId, models = p.Total, fingerprinted = p.Done, extracted = p.Extracted, reused = p.Reused, failed = p.Failed,
                 failures = p.Models.Where(m => m.Status == FingerprintStatus.Failed).Select(m => new { id = m.Id, reason = m.FailureReason }),
                 output = Path.GetFullPath(outDir), report = Path.GetFullPath(report),
-                suspects = victim != null ? SuspectsCommand.Rank(result.Matrix, victim, 10).Select(s => new { id = s.Id, reef = s.Reef, verdict = s.Verdict }) : null,
+                suspects = victim != null ? SuspectsCommand.Rank(analysis, victim, 10) : null,
             }));
         else
         {
@@ -94,7 +99,7 @@ public static class ScanCommand
                 context.Out.WriteLine($"  failed {f.Id}: {f.FailureReason}");
             context.Out.WriteLine($"wrote {Path.Combine(outDir, "matrix.csv")}, matrix.json, families.json, matrix.png");
             context.Out.WriteLine($"report: {report}");
-            if (victim != null) context.Out.Write(SuspectsCommand.Table(result.Matrix, victim, 10));
+            if (victim != null) context.Out.Write(SuspectsCommand.Table(analysis, victim, 10));
         }
         return ExitCodes.Success;
     }

@@ -2,7 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Reef.Client.Scanning;
+using Reef.Engine.Analysis;
+using Reef.Engine.Calibration;
 using Reef.Grains.Abstractions;
 
 namespace Reef.Client.Commands;
@@ -10,7 +13,15 @@ namespace Reef.Client.Commands;
 /// <summary><c>reef suspects MODEL</c>: the registry's models ranked by how likely they derive from MODEL (or it from them).</summary>
 public static class SuspectsCommand
 {
-    public sealed record Suspect(string Id, double Reef, double Best, string? Verdict);
+    /// <summary>One suspect: its scores, the calibrated p-value (estimated false-positive rate) and the verdict.</summary>
+    public sealed record Suspect(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("reef_layer")] double Reef,
+        [property: JsonPropertyName("alignment")] double Alignment,
+        [property: JsonPropertyName("best_pair")] double Best,
+        [property: JsonPropertyName("weights")] double? Weights,
+        [property: JsonPropertyName("p_value")] double? PValue,
+        [property: JsonPropertyName("verdict")] string Verdict);
 
     public static Command Create(CliContext context)
     {
@@ -28,26 +39,34 @@ public static class SuspectsCommand
     {
         await using var cluster = await connection.OpenAsync(parse, context);
         var matrix = await cluster.Client.GetGrain<IRegistryGrain>(parse.GetValue(connection.Registry)!).GetMatrixAsync(null);
-        if (json) context.Out.WriteLine(JsonSerializer.Serialize(Rank(matrix, model, top).Select(s => new { id = s.Id, reef = s.Reef, best = s.Best, verdict = s.Verdict })));
-        else context.Out.Write(Table(matrix, model, top));
+        // The registry holds scores, not checkpoints: calibrated against its pooled unrelated pairs, without weights.
+        var models = matrix.Ids.Select((id, i) => new RegistryModel(id, "registry", 0, 0, 0, matrix.FingerprintKeys[i])).ToList();
+        var analysis = RegistryAnalysis.Analyze(models, RegistryAnalyzer.Scores(matrix), null, null);
+        if (json) context.Out.WriteLine(JsonSerializer.Serialize(Rank(analysis, model, top)));
+        else context.Out.Write(Table(analysis, model, top));
         return ExitCodes.Success;
     }
 
-    /// <summary>The other models by descending REEF-layer CKA with <paramref name="model"/>.</summary>
-    public static IReadOnlyList<Suspect> Rank(SimilarityMatrix matrix, string model, int top)
+    /// <summary>The other models, strongest evidence of derivation first.</summary>
+    public static IReadOnlyList<Suspect> Rank(RegistryAnalysis analysis, string model, int top)
     {
-        var i = matrix.Ids.ToList().IndexOf(model);
-        if (i < 0) throw new ArgumentException($"model '{model}' is not in the matrix; ids look like '{matrix.Ids.FirstOrDefault()}'");
-        return Enumerable.Range(0, matrix.Ids.Count).Where(j => j != i && !double.IsNaN(matrix.At(matrix.Reef, i, j)))
-            .Select(j => new Suspect(matrix.Ids[j], matrix.At(matrix.Reef, i, j), matrix.At(matrix.Best, i, j), ScanOutput.Verdict(matrix.At(matrix.Reef, i, j))))
-            .OrderByDescending(s => s.Reef).Take(top).ToList();
+        var ids = analysis.Models.Select(m => m.Id).ToList();
+        var i = ids.IndexOf(model);
+        if (i < 0) throw new ArgumentException($"model '{model}' is not in the matrix; ids look like '{ids.FirstOrDefault()}'");
+        return Enumerable.Range(0, ids.Count).Where(j => j != i && analysis.Verdicts[i, j] != null)
+            .Select(j => (J: j, E: analysis.Verdicts[i, j]!))
+            .OrderByDescending(p => p.E.Strength).ThenByDescending(p => p.E.Scores.Alignment).Take(top)
+            .Select(p => new Suspect(ids[p.J], p.E.Scores.Reef, p.E.Scores.Alignment, p.E.Scores.Best, p.E.Weights?.Value, p.E.PValue,
+                p.E.Verdict.ToString().ToLowerInvariant()))
+            .ToList();
     }
 
-    public static string Table(SimilarityMatrix matrix, string model, int top)
+    public static string Table(RegistryAnalysis analysis, string model, int top)
     {
-        var text = new StringBuilder($"suspects of {model} (REEF-layer linear CKA; best layer pair):\n");
-        foreach (var s in Rank(matrix, model, top))
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {s.Reef,7:F3}  {s.Best,7:F3}  {s.Verdict,-12} {s.Id}"));
+        var text = new StringBuilder($"suspects of {model} (linear CKA: REEF layer, alignment; weight signal; calibrated p-value):\n");
+        foreach (var s in Rank(analysis, model, top))
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {(s.Weights is { } w ? w.ToString("F3", CultureInfo.InvariantCulture) : "—"),7}  {(s.PValue is { } p ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : "—"),8}  {s.Verdict,-12} {s.Id}"));
         return text.ToString();
     }
 }

@@ -8,8 +8,16 @@ using Reef.Grains.Abstractions;
 
 namespace Reef.Client.Scanning;
 
-/// <summary>What a finished scan returns: its final progress and the matrix of its fingerprinted models.</summary>
-public sealed record ScanResult(ScanProgress Progress, SimilarityMatrix Matrix);
+/// <summary>What a finished scan returns: its final progress, the matrix of its fingerprinted models, and the checkpoints it found.</summary>
+public sealed record ScanResult(ScanProgress Progress, SimilarityMatrix Matrix, IReadOnlyList<ScanModel> Models)
+{
+    /// <summary>The checkpoint folder of each matrix id, in matrix order.</summary>
+    public IReadOnlyList<string> MatrixPaths()
+    {
+        var paths = Models.ToDictionary(m => m.Id, m => m.Path);
+        return Matrix.Ids.Select(id => paths[id]).ToList();
+    }
+}
 
 /// <summary>
 /// Runs a scan from the client side: finds the hub's checkpoints, stores the probe set, starts (or resumes) the
@@ -46,7 +54,7 @@ public static class ScanRunner
         }
         var done = state.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id).ToList();
         var matrix = await Retry(() => client.GetGrain<IRegistryGrain>(registry).GetMatrixAsync(done), cancellation);
-        return new ScanResult(state, matrix);
+        return new ScanResult(state, matrix, models);
     }
 
     static void Report(IProgress<ProgressUpdate>? progress, ScanProgress p)

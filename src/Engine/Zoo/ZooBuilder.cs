@@ -145,19 +145,32 @@ public static class ZooBuilder
     }
 
     /// <summary>Reads the ground truth of a hub.</summary>
-    public static IReadOnlyList<ZooModel> ReadLineage(string hub)
+    public static IReadOnlyList<ZooModel> ReadLineage(string hub) => ReadLineageFile(Path.Combine(hub, LineageFile));
+
+    /// <summary>Reads a ground-truth file in lineage.json's format.</summary>
+    public static IReadOnlyList<ZooModel> ReadLineageFile(string path)
     {
-        var path = Path.Combine(hub, LineageFile);
-        if (!File.Exists(path)) throw new InvalidInputException(path, "hub has no lineage.json");
-        var models = JsonNode.Parse(File.ReadAllText(path))?["models"] as JsonObject
-                     ?? throw new InvalidInputException(path, "has no 'models' object");
+        if (!File.Exists(path)) throw new InvalidInputException(path, "ground-truth file not found (a zoo hub has lineage.json at its root)");
+        JsonObject models;
+        try
+        {
+            models = JsonNode.Parse(File.ReadAllText(path))?["models"] as JsonObject ?? throw new InvalidInputException(path, "has no 'models' object");
+        }
+        catch (JsonException e) { throw new InvalidInputException(path, $"not valid JSON ({e.Message})"); }
         return models.Select(kv =>
         {
-            var m = kv.Value!;
-            return new ZooModel(kv.Key, m["family"]!.GetValue<string>(), m["parent"]?.GetValue<string>(), m["op"]!.GetValue<string>(),
-                Enum.Parse<Strength>(m["strength"]!.GetValue<string>(), ignoreCase: true),
-                m["parameters"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()),
-                m["second_parent"]?.GetValue<string>());
+            try
+            {
+                var m = kv.Value!;
+                return new ZooModel(kv.Key, m["family"]!.GetValue<string>(), m["parent"]?.GetValue<string>(), m["op"]!.GetValue<string>(),
+                    Enum.Parse<Strength>(m["strength"]!.GetValue<string>(), ignoreCase: true),
+                    (m["parameters"]?.AsObject() ?? []).ToDictionary(p => p.Key, p => p.Value!.ToString()),
+                    m["second_parent"]?.GetValue<string>());
+            }
+            catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException or FormatException)
+            {
+                throw new InvalidInputException(path, $"model '{kv.Key}' needs family, op and strength (source, light or heavy) ({e.Message})");
+            }
         }).ToList();
     }
 }

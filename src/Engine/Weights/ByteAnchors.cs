@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Reef.Engine.Tokenization;
+
+namespace Reef.Engine.Weights;
+
+/// <summary>
+/// The tokens a weight signature is read at: the 256 single-byte tokens. Byte-level BPE (GPT-2, Llama-3, Qwen)
+/// spells them with GPT-2's byte-to-unicode symbols, SentencePiece with byte fallback (Llama-2, Mistral,
+/// Gemma) as &lt;0xNN&gt;. Every such tokenizer has them, whatever else its vocabulary holds, so models with different
+/// vocabularies are still compared on the same strings.
+/// </summary>
+public static class ByteAnchors
+{
+    public const int Count = 256;
+
+    static readonly string[] Symbols = ByteLevelTokenizer.ByteSymbols();
+
+    /// <summary>Token id of each byte in <paramref name="tokenizerJson"/>'s vocabulary, -1 where it has none.</summary>
+    public static int[] Read(string tokenizerJson)
+    {
+        using var document = ParseTokenizer(tokenizerJson);
+        var ids = Enumerable.Repeat(-1, Count).ToArray();
+        if (!document.RootElement.TryGetProperty("model", out var model) || !model.TryGetProperty("vocab", out var vocab))
+            throw new InvalidInputException(tokenizerJson, "has no model.vocab");
+        var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (vocab.ValueKind == JsonValueKind.Object)
+            foreach (var entry in vocab.EnumerateObject())
+                lookup[entry.Name] = entry.Value.GetInt32();
+        else if (vocab.ValueKind == JsonValueKind.Array) // Unigram: [piece, score] in id order
+        {
+            var id = 0;
+            foreach (var entry in vocab.EnumerateArray()) lookup[entry[0].GetString() ?? ""] = id++;
+        }
+        for (var b = 0; b < Count; b++)
+            if (lookup.TryGetValue($"<0x{b:X2}>", out var id) || lookup.TryGetValue(Symbols[b], out id)) ids[b] = id;
+        return ids;
+    }
+
+    static JsonDocument ParseTokenizer(string path)
+    {
+        try { return JsonDocument.Parse(File.ReadAllBytes(path)); }
+        catch (JsonException e) { throw new InvalidInputException(path, $"not valid JSON ({e.Message})"); }
+    }
+}

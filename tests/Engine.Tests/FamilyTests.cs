@@ -1,0 +1,80 @@
+using Reef.Engine.Calibration;
+using Reef.Engine.Families;
+
+namespace Reef.Engine.Tests;
+
+public class FamilyTests
+{
+    [Fact]
+    public void AModelMergedFromTwoFamiliesDoesNotFuseThem()
+    {
+        // 0–3 and 4–7 are families; 8 is a merge of both, judged derived with every member of each.
+        bool Derived(int i, int j) => (i < 4 && j < 4) || (i is >= 4 and < 8 && j is >= 4 and < 8) || i == 8 || j == 8;
+        var families = FamilyClustering.Group(9, Derived);
+        // The merge joins one of the two (the first it links fully with); connected components would have joined all nine.
+        Assert.Equal(2, families.Count);
+        Assert.Equal([5, 4], families.Select(f => f.Count));
+        Assert.DoesNotContain(families, f => f.Contains(0) && f.Contains(4));
+    }
+
+    [Fact]
+    public void OneFalsePositiveDoesNotChainTwoFamilies()
+    {
+        bool Derived(int i, int j) => (i / 5 == j / 5) || (i == 0 && j == 9);
+        var families = FamilyClustering.Group(10, Derived);
+        Assert.Equal([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]], families.Select(f => f.ToArray()).ToArray());
+    }
+
+    static RegistryModel Model(int i, int layers = 4, long parameters = 1000) => new($"m{i}", "LlamaForCausalLM", layers, 64, parameters, $"k{i}");
+
+    [Fact]
+    public void LineageGrowsFromTheLargestMostCentralModelAlongTheClosestEdges()
+    {
+        // 0 → 1 → 2 (a chain of fine-tunes), 0 → 3 (a layer-pruned derivative, smaller), 3 scores closest to 2 by chance.
+        var models = new[] { Model(0), Model(1), Model(2), Model(3, layers: 3, parameters: 800) };
+        var close = new double[4, 4];
+        void Set(int a, int b, double v) { close[a, b] = v; close[b, a] = v; }
+        Set(0, 1, 0.95); Set(1, 2, 0.94); Set(0, 2, 0.93); Set(0, 3, 0.85); Set(1, 3, 0.83); Set(2, 3, 0.86);
+        var edges = LineageInference.Infer([0, 1, 2, 3], models, (a, b) => close[a, b]).ToDictionary(e => e.Model);
+        Assert.Equal(-1, edges[0].Parent);
+        Assert.Equal(0, edges[1].Parent);
+        Assert.Equal(1, edges[2].Parent);
+        Assert.Equal(2, edges[3].Parent); // closest placed model that is not smaller
+        // A smaller model is neither root nor parent, even when it is the most central.
+        Set(0, 3, 0.99); Set(1, 3, 0.99); Set(2, 3, 0.99);
+        edges = LineageInference.Infer([0, 1, 2, 3], models, (a, b) => close[a, b]).ToDictionary(e => e.Model);
+        Assert.NotEqual(-1, edges[3].Parent);
+        Assert.DoesNotContain(edges.Values, e => e.Parent == 3);
+    }
+
+    [Fact]
+    public void MetadataNamingAMemberOverridesTheScores()
+    {
+        var models = new[] { Model(0), Model(1), Model(2) };
+        double Close(int a, int b) => (a + b) switch { 1 => 0.99, 2 => 0.5, _ => 0.9 }; // 0–1 0.99, 0–2 0.5, 1–2 0.9
+        var edges = LineageInference.Infer([0, 1, 2], models, Close, hints: [-1, -1, 0]).ToDictionary(e => e.Model);
+        Assert.Equal(0, edges[2].Parent);
+        Assert.Equal("metadata", edges[2].Basis);
+        Assert.Equal(1, LineageInference.Infer([0, 1, 2], models, Close).Single(e => e.Model == 2).Parent);
+    }
+
+    [Fact]
+    public void ModelCardsAndConfigsNameTheirParents()
+    {
+        Assert.Equal(["meta-llama/Llama-2-7b-hf"], ParentHints.BaseModels("---\nlicense: mit\nbase_model: meta-llama/Llama-2-7b-hf\n---\n# Model"));
+        Assert.Equal(["a/b", "c/d"], ParentHints.BaseModels("---\nbase_model:\n  - a/b\n  - 'c/d'\ntags: [x]\n---\n"));
+        Assert.Empty(ParentHints.BaseModels("# no front matter\nbase_model: x"));
+
+        string[] ids = ["meta-llama/Llama-2-7b-hf", "finetunes/chat", "local/Llama-2-7b-hf"];
+        Assert.Equal(0, ParentHints.Resolve("meta-llama/Llama-2-7b-hf", ids, 1));
+        Assert.Equal(0, ParentHints.Resolve("/models/meta-llama/Llama-2-7b-hf", ids, 1)); // a local path ending in the hub id
+        Assert.Equal(-1, ParentHints.Resolve("finetunes/chat", ids, 1)); // itself
+        Assert.Equal(-1, ParentHints.Resolve("mistralai/Mistral-7B-v0.1", ids, 1));
+
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Sub("m"));
+        File.WriteAllText(temp.Sub("m/README.md"), "---\nbase_model: org/parent\n---\n");
+        File.WriteAllText(temp.Sub("m/config.json"), """{"_name_or_path": "org/other"}""");
+        Assert.Equal([("org/parent", "README.md base_model"), ("org/other", "config.json _name_or_path")], ParentHints.Read(temp.Sub("m")));
+    }
+}
