@@ -10,6 +10,7 @@ cd "$root"
 size="${1:-full}"
 out="${2:-.reef/eval-$size}"
 truthfulqa="${REEF_TRUTHFULQA:-$root/../shared/probes/truthfulqa.csv}"
+[ -f "$truthfulqa" ] || truthfulqa="$root/tests/data/probes/truthfulqa.csv"
 ./scripts/corpora.sh
 ./reef zoo --out ".reef/zoo-$size" --size "$size"
 for probes in builtin truthfulqa; do

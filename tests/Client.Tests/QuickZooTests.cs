@@ -92,6 +92,43 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         Assert.True(bright > 10_000 && dark > 10_000, $"bright {bright}, dark {dark}");
     }
 
+    /// <summary>
+    /// `reef eval` on the quick zoo, once per probe-set format and kernel pairing that the full zoo's figures use:
+    /// calibrated verdicts separate light derivatives at 1 % FPR, no unrelated pair is called derived, the twin
+    /// trained on the same data is not derived, and the families come out as the truth has them (the merge of two
+    /// families counts with one of them).
+    /// </summary>
+    [Theory]
+    [InlineData("builtin", "linear")]
+    [InlineData("truthfulqa", "rbf")]
+    public void EvalMeetsTheAcceptanceFiguresOnTheZoo(string probes, string kernel)
+    {
+        var outDir = zoo.Sub($"eval-{probes}-{kernel}");
+        string[] probeArgs = probes == "builtin" ? [] : ["--probes", Path.Combine(SharedData.Root, "probes", "truthfulqa.csv"), "--samples", "200"];
+        var run = Cli.Run(["eval", zoo.Hub, "--state", zoo.Sub("state"), "--out", outDir, "--kernel", kernel, .. probeArgs]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        output.WriteLine(run.Out);
+
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "eval.json")));
+        var e = json.RootElement;
+        var light = e.GetProperty("separation").GetProperty("light").GetProperty("verdict_evidence");
+        Assert.True(light.GetProperty("auc").GetDouble() >= 0.99, light.ToString());
+        Assert.True(light.GetProperty("tpr_at_1pct_fpr").GetDouble() >= 0.95, light.ToString());
+        foreach (var row in e.GetProperty("by_op").EnumerateArray().Where(r => r.GetProperty("strength").GetString() == "light"))
+            Assert.True(row.GetProperty("verdict_evidence").GetProperty("auc").GetDouble() >= 0.99, row.ToString());
+        var unrelated = e.GetProperty("confusion").GetProperty("unrelated");
+        Assert.Equal(0, unrelated.GetProperty("derived").GetInt32());
+        Assert.True(e.GetProperty("confusion").GetProperty("derived").GetProperty("derived").GetInt32() >= 70);
+        var twin = e.GetProperty("same_data_other_seed")[0];
+        Assert.NotEqual("derived", twin.GetProperty("verdict").GetString());
+        Assert.True(e.GetProperty("families").GetProperty("ari").GetDouble() >= 0.95, e.GetProperty("families").ToString());
+        Assert.Equal(4, e.GetProperty("lineage_scores_only").GetProperty("roots").GetInt32());
+
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains("id=\"evaluation\"", html);
+        Assert.Empty(ReportChecks.ExternalReferences(html));
+    }
+
     static int Distance((byte R, byte G, byte B) a, (byte R, byte G, byte B) b) =>
         (a.R - b.R) * (a.R - b.R) + (a.G - b.G) * (a.G - b.G) + (a.B - b.B) * (a.B - b.B);
 }

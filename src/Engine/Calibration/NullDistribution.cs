@@ -18,8 +18,8 @@ public sealed record NullDistribution(string Group, int Count, double Location, 
     /// <summary>Fewest unrelated pairs a null is fitted on.</summary>
     public const int MinimumCount = 40;
 
-    /// <summary>The smallest scale allowed: scores that all agree to three decimals say nothing finer.</summary>
-    const double MinimumScale = 1e-3;
+    /// <summary>The smallest scale allowed by default: scores that all agree to three decimals say nothing finer.</summary>
+    public const double DefaultMinimumScale = 1e-3;
 
     /// <summary>ln of the probability that an unrelated pair scores at least <paramref name="score"/>.</summary>
     public double LogPValue(double score) => NormalTail.LogSurvival(ZScore(score));
@@ -28,29 +28,32 @@ public sealed record NullDistribution(string Group, int Count, double Location, 
     public double ZScore(double score) => (score - Location) / Scale;
 
     /// <summary>The null of <paramref name="scores"/>, or null when fewer than <see cref="MinimumCount"/> remain after trimming.</summary>
-    public static NullDistribution? Fit(string group, IEnumerable<double> scores)
+    /// <param name="group">Names the pairs.</param>
+    /// <param name="scores">Every scored pair's score.</param>
+    /// <param name="minimumScale">Floor on the fitted scale, in the score's units.</param>
+    public static NullDistribution? Fit(string group, IEnumerable<double> scores, double minimumScale = DefaultMinimumScale)
     {
         var kept = scores.Where(double.IsFinite).ToArray();
         // A few rounds: each fit on what the last kept. A normal null loses about 0.6 % a round to the trim, so
         // the rounds stop once a round trims that little (related pairs are gone by then).
         for (var round = 0; round < 5 && kept.Length >= MinimumCount; round++)
         {
-            var (location, scale) = Robust(kept);
+            var (location, scale) = Robust(kept, minimumScale);
             var next = kept.Where(s => s <= location + TrimAt * scale).ToArray();
             var settled = next.Length >= 0.99 * kept.Length;
             kept = next;
             if (settled) break;
         }
         if (kept.Length < MinimumCount) return null;
-        var (l, s) = Robust(kept);
+        var (l, s) = Robust(kept, minimumScale);
         return new NullDistribution(group, kept.Length, l, s, kept.Max());
     }
 
-    static (double Location, double Scale) Robust(double[] values)
+    static (double Location, double Scale) Robust(double[] values, double minimumScale)
     {
         var median = Median(values);
         var mad = Median(values.Select(v => Math.Abs(v - median)).ToArray());
-        return (median, Math.Max(1.4826 * mad, MinimumScale));
+        return (median, Math.Max(1.4826 * mad, minimumScale));
     }
 
     static double Median(double[] values)

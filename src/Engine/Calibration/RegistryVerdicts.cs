@@ -25,6 +25,15 @@ public sealed class RegistryVerdicts
 
     public PairEvidence? this[int i, int j] => Pairs[i, j];
 
+    /// <summary>
+    /// Floor on the weight null's scale, in correlation units. Independently trained models' weight scores sit in
+    /// a narrow band (0.03–0.09 on the zoos) whose spread comes from what the models share (data, tokenizer), not
+    /// from chance, so the registry's spread understates how far an unrelated pair can land: on the quick zoo the
+    /// fitted scale was 0.0026 and two models trained on the same data scored 5 of those above. Derived pairs
+    /// score 0.48 and up. The floor keeps the p-value from claiming a precision the score does not have.
+    /// </summary>
+    public const double WeightNullMinimumScale = 0.02;
+
     /// <param name="models">The registry's models.</param>
     /// <param name="scores">REEF scores of every pair (NaN where not scored).</param>
     /// <param name="weights">Weight-signature scores, NaN where not valid; null when not computed.</param>
@@ -43,7 +52,7 @@ public sealed class RegistryVerdicts
         var reef = ScoreCalibration.Fit(reefName, pairs.Select(p => (Group(p.I, p.J), policy.Score.Of(scores[p.I, p.J]))).ToList());
         var weightPairs = weights == null ? [] : pairs.Where(p => !double.IsNaN(weights[p.I, p.J])).ToList();
         var weightCalibration = weights == null ? null
-            : ScoreCalibration.Fit("weights", weightPairs.Select(p => (Group(p.I, p.J), weights[p.I, p.J])).ToList());
+            : ScoreCalibration.Fit("weights", weightPairs.Select(p => (Group(p.I, p.J), weights[p.I, p.J])).ToList(), WeightNullMinimumScale);
         var derivedAtMost = policy.DerivedAtMost(pairs.Count);
         var logDerived = Math.Log(derivedAtMost);
         var logUnrelated = Math.Log(policy.UnrelatedAbove);

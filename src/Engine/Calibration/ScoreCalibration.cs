@@ -30,14 +30,17 @@ public sealed class ScoreCalibration
         byGroup.GetValueOrDefault(group) ?? byArchitectures.GetValueOrDefault(group.Architectures) ?? Pooled;
 
     /// <summary>Fits the nulls of <paramref name="score"/> from every scored pair (NaN scores are skipped).</summary>
-    public static ScoreCalibration Fit(string score, IReadOnlyList<(PairGroup Group, double Value)> pairs)
+    /// <param name="score">The score's name.</param>
+    /// <param name="pairs">Every scored pair with its group.</param>
+    /// <param name="minimumScale">Floor on each null's scale (see <see cref="NullDistribution.Fit"/>).</param>
+    public static ScoreCalibration Fit(string score, IReadOnlyList<(PairGroup Group, double Value)> pairs, double minimumScale = NullDistribution.DefaultMinimumScale)
     {
         var byGroup = new Dictionary<PairGroup, NullDistribution>();
         foreach (var g in pairs.GroupBy(p => p.Group))
-            if (NullDistribution.Fit(g.Key.ToString(), g.Select(p => p.Value)) is { } fitted) byGroup[g.Key] = fitted;
+            if (NullDistribution.Fit(g.Key.ToString(), g.Select(p => p.Value), minimumScale) is { } fitted) byGroup[g.Key] = fitted;
         var byArchitectures = new Dictionary<string, NullDistribution>();
         foreach (var g in pairs.GroupBy(p => p.Group.Architectures))
-            if (NullDistribution.Fit(g.Key, g.Select(p => p.Value)) is { } fitted) byArchitectures[g.Key] = fitted;
-        return new ScoreCalibration(score, byGroup, byArchitectures, NullDistribution.Fit("all pairs", pairs.Select(p => p.Value)));
+            if (NullDistribution.Fit(g.Key, g.Select(p => p.Value), minimumScale) is { } fitted) byArchitectures[g.Key] = fitted;
+        return new ScoreCalibration(score, byGroup, byArchitectures, NullDistribution.Fit("all pairs", pairs.Select(p => p.Value), minimumScale));
     }
 }
