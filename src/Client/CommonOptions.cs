@@ -39,6 +39,12 @@ public sealed class CommonOptions
         foreach (var option in All) command.Options.Add(option);
     }
 
+    /// <summary>The options of commands whose extraction runs on the cluster (which picks the device): probes, samples, batch size, dtype.</summary>
+    public void AddClusterExtractionTo(Command command)
+    {
+        foreach (var option in new Option[] { Probes, Samples, BatchSize, Dtype }) command.Options.Add(option);
+    }
+
     public ProbeSet LoadProbes(ParseResult parse) => ProbeLoader.Load(parse.GetValue(Probes), parse.GetValue(Samples));
 
     public ComputeOptions Compute(ParseResult parse) => ComputeOptions.Parse(parse.GetValue(Device)!, parse.GetValue(Dtype)!);

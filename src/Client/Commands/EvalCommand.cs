@@ -38,10 +38,7 @@ public static class EvalCommand
         {
             hub, truth, output, kernel, json,
         };
-        command.Options.Add(common.Probes);
-        command.Options.Add(common.Samples);
-        command.Options.Add(common.BatchSize);
-        command.Options.Add(common.Dtype);
+        common.AddClusterExtractionTo(command);
         analysisOptions.AddTo(command);
         connection.AddTo(command);
         command.SetAction(parse =>

@@ -29,10 +29,7 @@ public static class ScanCommand
         {
             hub, output, victim, scanId, layers, window, json,
         };
-        command.Options.Add(common.Probes);
-        command.Options.Add(common.Samples);
-        command.Options.Add(common.BatchSize);
-        command.Options.Add(common.Dtype);
+        common.AddClusterExtractionTo(command);
         analysisOptions.AddTo(command);
         connection.AddTo(command);
         command.SetAction(parse => Run(parse, context, common, analysisOptions, connection, parse.GetValue(hub)!, parse.GetValue(output), parse.GetValue(victim),
