@@ -21,6 +21,7 @@ public static class SuspectsCommand
         [property: JsonPropertyName("best_pair")] double Best,
         [property: JsonPropertyName("weights")] double? Weights,
         [property: JsonPropertyName("p_value")] double? PValue,
+        [property: JsonPropertyName("log10_p")] double? Log10P,
         [property: JsonPropertyName("verdict")] string Verdict);
 
     public static Command Create(CliContext context)
@@ -56,17 +57,25 @@ public static class SuspectsCommand
         return Enumerable.Range(0, ids.Count).Where(j => j != i && analysis.Verdicts[i, j] != null)
             .Select(j => (J: j, E: analysis.Verdicts[i, j]!))
             .OrderByDescending(p => p.E.Strength).ThenByDescending(p => p.E.Scores.Alignment).Take(top)
-            .Select(p => new Suspect(ids[p.J], p.E.Scores.Reef, p.E.Scores.Alignment, p.E.Scores.Best, p.E.Weights?.Value, p.E.PValue,
+            .Select(p => new Suspect(ids[p.J], p.E.Scores.Reef, p.E.Scores.Alignment, p.E.Scores.Best, p.E.Weights?.Value, p.E.PValue, p.E.LogP / Math.Log(10),
                 p.E.Verdict.ToString().ToLowerInvariant()))
             .ToList();
     }
+
+    /// <summary>A p-value as text from its log10; far below a double's range it is still a number ("1e-2534").</summary>
+    public static string PValueText(double? log10P) => log10P switch
+    {
+        null => "—",
+        < -300 => string.Create(CultureInfo.InvariantCulture, $"1e{Math.Round(log10P.Value):F0}"),
+        _ => Math.Pow(10, log10P.Value).ToString("0.0e+0", CultureInfo.InvariantCulture),
+    };
 
     public static string Table(RegistryAnalysis analysis, string model, int top)
     {
         var text = new StringBuilder($"suspects of {model} (linear CKA: REEF layer, alignment; weight signal; calibrated p-value):\n");
         foreach (var s in Rank(analysis, model, top))
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {(s.Weights is { } w ? w.ToString("F3", CultureInfo.InvariantCulture) : "—"),7}  {(s.PValue is { } p ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : "—"),8}  {s.Verdict,-12} {s.Id}"));
+                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {(s.Weights is { } w ? w.ToString("F3", CultureInfo.InvariantCulture) : "—"),7}  {PValueText(s.Log10P),9}  {s.Verdict,-12} {s.Id}"));
         return text.ToString();
     }
 }
