@@ -16,6 +16,14 @@ public static class ComparisonText
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>A p-value as text from its log10; far below a double's range it is still a number ("1e-562").</summary>
+    public static string PValue(double? log10P) => log10P switch
+    {
+        null => "—",
+        < -300 => string.Create(CultureInfo.InvariantCulture, $"1e{Math.Round(log10P.Value):F0}"),
+        _ => Math.Pow(10, log10P.Value).ToString("0.0e+0", CultureInfo.InvariantCulture),
+    };
+
     /// <summary>The comparison as indented JSON, layer matrix included.</summary>
     public static string ToJson(Comparison c) => JsonSerializer.Serialize(c, Json);
 

@@ -62,20 +62,12 @@ public static class SuspectsCommand
             .ToList();
     }
 
-    /// <summary>A p-value as text from its log10; far below a double's range it is still a number ("1e-2534").</summary>
-    public static string PValueText(double? log10P) => log10P switch
-    {
-        null => "—",
-        < -300 => string.Create(CultureInfo.InvariantCulture, $"1e{Math.Round(log10P.Value):F0}"),
-        _ => Math.Pow(10, log10P.Value).ToString("0.0e+0", CultureInfo.InvariantCulture),
-    };
-
     public static string Table(RegistryAnalysis analysis, string model, int top)
     {
         var text = new StringBuilder($"suspects of {model} (linear CKA: REEF layer, alignment; weight signal; calibrated p-value):\n");
         foreach (var s in Rank(analysis, model, top))
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {(s.Weights is { } w ? w.ToString("F3", CultureInfo.InvariantCulture) : "—"),7}  {PValueText(s.Log10P),9}  {s.Verdict,-12} {s.Id}"));
+                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {(s.Weights is { } w ? w.ToString("F3", CultureInfo.InvariantCulture) : "—"),7}  {ComparisonText.PValue(s.Log10P),9}  {s.Verdict,-12} {s.Id}"));
         return text.ToString();
     }
 }

@@ -142,14 +142,15 @@ public static class HtmlReport
     {
         var families = data.Families.Where(f => f.Count > 1).OrderByDescending(f => f.Count).ToList();
         var singletons = data.Families.Where(f => f.Count == 1).Select(f => data.Ids[f[0]]).Order(StringComparer.Ordinal).ToList();
-        html.Append($"<section><h2>Families</h2><p>{families.Count} families of two or more models (connected by \"derived\" verdicts), ")
-            .Append($"{singletons.Count} models on their own. Each family's first model is its most central one; the others are scored against it. ")
+        html.Append($"<section><h2>Families</h2><p>{families.Count} families of two or more models (average linkage over \"derived\" verdicts), ")
+            .Append($"{singletons.Count} models on their own. Each family's first model is its proposed root; the others are scored against it. ")
             .Append("The p-value is the chance that an unrelated pair scores as high (the estimated false-positive rate of \"derived\"); ")
             .Append("the proposed parent comes from checkpoint metadata where it names a member, else from the scores.</p>\n");
         var number = 0;
         foreach (var family in families)
         {
-            var members = CentralFirst(data, family);
+            // The proposed root leads where the lineage names one; else the most central member.
+            var members = CentralFirst(data, family).OrderBy(i => data.Lineage.TryGetValue(data.Ids[i], out var e) && e.Parent == null ? 0 : 1).ToList();
             var center = members[0];
             html.Append($"<h3>Family {++number}: {family.Count} models around <code>{E(data.Ids[center])}</code></h3>\n")
                 .Append("<table class=\"family\"><tr><th>model</th><th>REEF CKA with the first</th><th>p-value</th><th>verdict</th><th>proposed parent</th><th>closest in the family</th></tr>\n");
@@ -158,7 +159,7 @@ public static class HtmlReport
                 var closest = members.Where(j => j != i).OrderByDescending(j => data.Score(i, j)).First();
                 var score = i == center ? "—" : Score(data.Score(i, center));
                 var verdict = i == center ? "" : data.Verdicts[i][center] ?? "";
-                var p = i == center ? "—" : data.PValues[i][center] is { } pv ? pv.ToString("0.0e+0", CultureInfo.InvariantCulture) : "—";
+                var p = i == center ? "—" : ComparisonText.PValue(data.Log10P[i][center]);
                 var parent = data.Lineage.TryGetValue(data.Ids[i], out var edge) ? edge.Parent is { } pid ? $"<code>{E(pid)}</code> ({E(edge.Basis)})" : "root" : "—";
                 html.Append($"<tr><td><code>{E(data.Ids[i])}</code></td><td class=\"num\">{score}</td><td class=\"num\">{p}</td><td class=\"{verdict}\">{verdict}</td><td>{parent}</td>")
                     .Append($"<td><code>{E(data.Ids[closest])}</code> {Score(data.Score(i, closest))}</td></tr>\n");

@@ -20,8 +20,8 @@ public sealed class ScanReportData
     public required IReadOnlyList<(string Id, string Status, string? Reason)> Models { get; init; }
     public required IReadOnlyList<IReadOnlyList<int>> Families { get; init; }
     public required IReadOnlyList<LayerPair> Layers { get; init; }
-    /// <summary>Calibrated p-value of each pair (the estimated false-positive rate of "derived"); null where none.</summary>
-    public required double?[][] PValues { get; init; }
+    /// <summary>log10 of each pair's calibrated p-value (the estimated false-positive rate of "derived"); null where none.</summary>
+    public required double?[][] Log10P { get; init; }
     /// <summary>Each model's proposed parent (null for a root) and what it rests on, from families.json.</summary>
     public required IReadOnlyDictionary<string, (string? Parent, string Basis)> Lineage { get; init; }
     /// <summary>eval.json, when `reef eval` wrote the folder.</summary>
@@ -49,7 +49,7 @@ public sealed class ScanReportData
             index.TryGetValue(m!.GetValue<string>(), out var i) ? i : throw new InvalidInputException(familiesPath, $"member '{m}' is not in matrix.json"))
             .ToList()).ToList();
 
-        var pValues = json["p_values"] is JsonArray p
+        var log10P = json["log10_p"] is JsonArray p
             ? p.Select(r => r!.AsArray().Select(v => v?.GetValue<double>()).ToArray()).ToArray()
             : ids.Select(_ => new double?[ids.Count]).ToArray();
         var lineage = new Dictionary<string, (string?, string)>();
@@ -61,7 +61,7 @@ public sealed class ScanReportData
         return new ScanReportData
         {
             Directory = directory, Run = json, Ids = ids, Reef = reef, Verdicts = verdicts, Models = models, Families = families, Layers = layers,
-            PValues = pValues, Lineage = lineage, Evaluation = File.Exists(evalPath) ? Parse(evalPath) : null,
+            Log10P = log10P, Lineage = lineage, Evaluation = File.Exists(evalPath) ? Parse(evalPath) : null,
         };
     }
 

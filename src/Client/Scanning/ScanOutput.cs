@@ -64,6 +64,8 @@ public static class ScanOutput
             ["alignment"] = Rows((i, j) => scores[i, j].Alignment),
             ["weights"] = analysis.Weights is { } w ? Rows((i, j) => w[i, j]) : null,
             ["p_values"] = Rows((i, j) => i == j ? null : verdicts[i, j]?.PValue),
+            // The same in log10: far in the tail a p-value underflows a double.
+            ["log10_p"] = Rows((i, j) => i == j ? null : verdicts[i, j]?.LogP / Math.Log(10)),
             ["verdicts"] = new JsonArray(Enumerable.Range(0, n).Select(i => (JsonNode)new JsonArray(Enumerable.Range(0, n)
                 .Select(j => (JsonNode?)(i == j ? null : verdicts[i, j]?.Verdict.ToString().ToLowerInvariant())).ToArray())).ToArray()),
             ["failed"] = new JsonArray(p.Models.Where(s => s.Status == FingerprintStatus.Failed)
