@@ -57,7 +57,7 @@ public static class SuspectsCommand
         return Enumerable.Range(0, ids.Count).Where(j => j != i && analysis.Verdicts[i, j] != null)
             .Select(j => (J: j, E: analysis.Verdicts[i, j]!))
             .OrderByDescending(p => p.E.Strength).ThenByDescending(p => p.E.Scores.Alignment).Take(top)
-            .Select(p => new Suspect(ids[p.J], p.E.Scores.Reef, p.E.Scores.Alignment, p.E.Scores.Best, p.E.Weights?.Value, p.E.PValue, p.E.LogP / Math.Log(10),
+            .Select(p => new Suspect(ids[p.J], p.E.Scores.Reef, p.E.Scores.Alignment, p.E.Scores.Best, p.E.Weights?.Value, p.E.PValue, p.E.LogP is { } l && double.IsFinite(l) ? l / Math.Log(10) : null,
                 p.E.Verdict.ToString().ToLowerInvariant()))
             .ToList();
     }
@@ -67,7 +67,7 @@ public static class SuspectsCommand
         var text = new StringBuilder($"suspects of {model} (linear CKA: REEF layer, alignment; weight signal; calibrated p-value):\n");
         foreach (var s in Rank(analysis, model, top))
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {(s.Weights is { } w ? w.ToString("F3", CultureInfo.InvariantCulture) : "—"),7}  {ComparisonText.PValue(s.Log10P),9}  {s.Verdict,-12} {s.Id}"));
+                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {(s.Weights is { } w ? w.ToString("F3", CultureInfo.InvariantCulture) : "—"),7}  {(s.PValue == 0 && s.Log10P == null ? "0" : ComparisonText.PValue(s.Log10P)),9}  {s.Verdict,-12} {s.Id}"));
         return text.ToString();
     }
 }

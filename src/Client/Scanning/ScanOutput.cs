@@ -97,7 +97,8 @@ public static class ScanOutput
         }.ToJsonString(Indented));
     }
 
-    static double? Round(double v) => double.IsNaN(v) ? null : Math.Round(v, 9);
+    /// <summary>Rounded for the file; null where there is no finite value (no score, or the log p-value of identical weights, −∞).</summary>
+    static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 9) : null;
 
     static string Quote(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }
