@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Reef.Client.Reporting;
 using Reef.Client.Scanning;
 using Reef.Engine;
+using Reef.Engine.Calibration;
 using Reef.Engine.Evaluation;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Similarity;
@@ -66,9 +67,9 @@ public static class EvalCommand
             parse.GetValue(common.Dtype)!, 8, context.Progress("scan"));
 
         var m = result.Matrix;
-        var fingerprints = new List<Fingerprint>();
-        foreach (var k in m.FingerprintKeys) fingerprints.Add(await cluster.Store.GetFingerprintAsync(k));
-        var scores = RegistryTile.Compute(fingerprints, fingerprints, kernel);
+        // The registry's tiles are linear CKA: those scores serve as they are; another kernel is computed here
+        // from the stored fingerprints.
+        var scores = kernel == Kernel.Linear ? RegistryAnalyzer.Scores(m) : await Rescore(cluster.Store, m.FingerprintKeys, kernel);
         var analysis = RegistryAnalyzer.Analyze(m.Ids, result.MatrixPaths(), m.FingerprintKeys, scores, analysisOptions.Weights(parse), policy,
             context.Progress("weights"));
 
@@ -76,7 +77,7 @@ public static class EvalCommand
         {
             ["hub"] = Path.GetFullPath(hub), ["truth"] = Path.GetFullPath(truthPath), ["kernel"] = kernel.ToString().ToLowerInvariant(),
             ["probe_set"] = new JsonObject { ["name"] = probes.Name, ["hash"] = probes.Hash, ["statements"] = probes.Count },
-            ["score"] = policy.Score.ToString(), ["weights"] = analysis.Weights != null, ["engine_version"] = EngineInfo.Version,
+            ["score"] = policy.Score.Name(), ["weights"] = analysis.Weights != null, ["engine_version"] = EngineInfo.Version,
             ["failed"] = result.Progress.Failed,
         };
         var evaluation = RegistryEvaluation.Evaluate(analysis, truth, run);
@@ -91,6 +92,13 @@ public static class EvalCommand
             context.Out.WriteLine($"wrote {evalPath}; report: {report}");
         }
         return ExitCodes.Success;
+    }
+
+    static async Task<PairScore[,]> Rescore(IBlobStore store, IReadOnlyList<string> keys, Kernel kernel)
+    {
+        var fingerprints = new List<Fingerprint>();
+        foreach (var k in keys) fingerprints.Add(await store.GetFingerprintAsync(k));
+        return RegistryTile.Compute(fingerprints, fingerprints, kernel);
     }
 
     /// <summary>The evaluation's file in the output folder.</summary>

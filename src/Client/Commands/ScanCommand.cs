@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Reef.Client.Reporting;
 using Reef.Client.Scanning;
+using Reef.Engine.Analysis;
 using Reef.Engine.Similarity;
 using Reef.Grains.Abstractions;
 
@@ -43,15 +44,15 @@ public static class ScanCommand
         from i in Enumerable.Range(0, n) from j in Enumerable.Range(i + 1, n - i - 1) select (i, j);
 
     /// <summary>
-    /// The pairs whose layer matrices the report shows: the victim's closest suspects, or else the registry's
-    /// highest-scoring pairs. Identical contents (one fingerprint) are left out: their matrix says nothing.
+    /// The pairs whose layer matrices the report shows: the victim's suspects, or else the registry's pairs, ranked
+    /// as the suspects list ranks them. Identical contents (one fingerprint) are left out: their matrix says nothing.
     /// </summary>
-    static IEnumerable<(int, int)> TopSuspects(SimilarityMatrix m, string? victim)
+    static IEnumerable<(int, int)> TopSuspects(RegistryAnalysis analysis, string? victim)
     {
-        var v = victim == null ? -1 : m.Ids.ToList().IndexOf(victim);
-        return AllPairs(m.Ids.Count).Where(p => (v < 0 || p.Item1 == v || p.Item2 == v) && m.FingerprintKeys[p.Item1] != m.FingerprintKeys[p.Item2]
-                                                && !double.IsNaN(m.At(m.Reef, p.Item1, p.Item2)))
-            .OrderByDescending(p => m.At(m.Reef, p.Item1, p.Item2)).Take(SuspectPairs);
+        // An unknown victim shows the registry's pairs; its suspects list then reports the unknown id.
+        int? v = analysis.Models.Select(m => m.Id).ToList().IndexOf(victim ?? "") is >= 0 and var index ? index : null;
+        return analysis.StrongestPairs(v).Where(p => analysis.Models[p.A].ContentKey != analysis.Models[p.B].ContentKey)
+            .Select(p => (p.A, p.B)).Take(SuspectPairs);
     }
 
     static async Task<int> Run(ParseResult parse, CliContext context, CommonOptions common, AnalysisOptions analysisOptions, ConnectionOptions connection, string hub,
@@ -68,15 +69,15 @@ public static class ScanCommand
         var result = await ScanRunner.RunAsync(cluster.Client, cluster.Store, id, hub, registry, probes, common.Batch(parse),
             parse.GetValue(common.Dtype)!, window, context.Progress("scan"));
 
+        var analysis = RegistryAnalyzer.Analyze(result, analysisOptions.Weights(parse), policy, context.Progress("weights"));
         // Every pair's layer matrix on request; otherwise those of the top suspects, for the report.
         var pairs = new List<(string, string, PairComparison)>();
         var m = result.Matrix;
-        foreach (var (i, j) in layers ? AllPairs(m.Ids.Count) : TopSuspects(m, victim))
+        foreach (var (i, j) in layers ? AllPairs(m.Ids.Count) : TopSuspects(analysis, victim))
         {
             var key = m.FingerprintKeys[i] + "|" + m.FingerprintKeys[j];
             pairs.Add((m.Ids[i], m.Ids[j], await ScanRunner.Retry(() => cluster.Client.GetGrain<IComparisonGrain>(key).GetAsync(), default)));
         }
-        var analysis = RegistryAnalyzer.Analyze(result, analysisOptions.Weights(parse), policy, context.Progress("weights"));
         ScanOutput.Write(outDir, result.Progress, analysis, probes, Kernel.Linear, pairs);
         var report = HtmlReport.Write(outDir);
 

@@ -54,9 +54,7 @@ public static class SuspectsCommand
         var ids = analysis.Models.Select(m => m.Id).ToList();
         var i = ids.IndexOf(model);
         if (i < 0) throw new ArgumentException($"model '{model}' is not in the matrix; ids look like '{ids.FirstOrDefault()}'");
-        return Enumerable.Range(0, ids.Count).Where(j => j != i && analysis.Verdicts[i, j] != null)
-            .Select(j => (J: j, E: analysis.Verdicts[i, j]!))
-            .OrderByDescending(p => p.E.Strength).ThenByDescending(p => p.E.Scores.Alignment).Take(top)
+        return analysis.StrongestPairs(i).Take(top).Select(p => (J: p.A == i ? p.B : p.A, E: p.Evidence))
             .Select(p => new Suspect(ids[p.J], p.E.Scores.Reef, p.E.Scores.Alignment, p.E.Scores.Best, p.E.Weights?.Value, p.E.PValue, p.E.LogP is { } l && double.IsFinite(l) ? l / Math.Log(10) : null,
                 p.E.Verdict.ToString().ToLowerInvariant()))
             .ToList();

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Reef.Engine;
 using Reef.Engine.Probes;
 using Reef.Engine.Analysis;
-using Reef.Engine.Evaluation;
 using Reef.Engine.Families;
 using Reef.Engine.Similarity;
 using Reef.Grains.Abstractions;
@@ -52,7 +51,7 @@ public static class ScanOutput
             ["probe_set"] = new JsonObject { ["name"] = probes.Name, ["hash"] = probes.Hash, ["statements"] = probes.Count },
             ["method"] = Engine.Fingerprints.Fingerprint.CurrentMethod, ["engine_version"] = EngineInfo.Version,
             ["kernel"] = kernel.ToString().ToLowerInvariant(), ["preprocessing"] = "standardized",
-            ["verdict"] = RegistryEvaluation.VerdictRule(verdicts),
+            ["verdict"] = verdicts.Describe(),
             ["extracted"] = p.Extracted, ["reused"] = p.Reused, ["failed_count"] = p.Failed,
             ["ids"] = new JsonArray(ids.Select(id => (JsonNode?)id).ToArray()),
             ["models"] = new JsonArray(p.Models.Select(s => (JsonNode?)new JsonObject

@@ -31,17 +31,41 @@ public sealed class RegistryAnalysis
     {
         var verdicts = RegistryVerdicts.Judge(models, scores, weights, policy);
         var families = FamilyClustering.Group(models.Count, (i, j) => verdicts[i, j]?.Verdict == Verdict.Derived);
-        var analysis = new RegistryAnalysis { Verdicts = verdicts, Scores = scores, Weights = weights, Families = families, Lineage = [] };
-        return new RegistryAnalysis { Verdicts = verdicts, Scores = scores, Weights = weights, Families = families, Lineage = analysis.InferLineage(hints) };
+        return new RegistryAnalysis
+        {
+            Verdicts = verdicts, Scores = scores, Weights = weights, Families = families,
+            Lineage = InferLineage(families, models, Closeness(scores, weights, verdicts.Policy), hints),
+        };
     }
 
     /// <summary>Each family's root and parent edges; with <paramref name="hints"/> null, from the scores alone.</summary>
     public IReadOnlyList<ParentEdge> InferLineage(IReadOnlyList<int>? hints) =>
-        Families.SelectMany(f => LineageInference.Infer(f, Models, Closeness, hints)).ToList();
+        InferLineage(Families, Models, Closeness(Scores, Weights, Verdicts.Policy), hints);
+
+    /// <summary>
+    /// Pairs by the strength of their evidence of derivation, strongest first (alignment breaks ties); with
+    /// <paramref name="model"/>, only that model's pairs. What suspects lists and the report's top suspects rank by.
+    /// </summary>
+    public IEnumerable<(int A, int B, PairEvidence Evidence)> StrongestPairs(int? model = null)
+    {
+        var n = Models.Count;
+        var pairs = from i in Enumerable.Range(0, n)
+            from j in Enumerable.Range(i + 1, n - i - 1)
+            where model == null || i == model || j == model
+            let e = Verdicts[i, j]
+            where e != null
+            select (i, j, e);
+        return pairs.OrderByDescending(p => p.e.Strength).ThenByDescending(p => p.e.Scores.Alignment);
+    }
+
+    static IReadOnlyList<ParentEdge> InferLineage(IReadOnlyList<IReadOnlyList<int>> families, IReadOnlyList<RegistryModel> models,
+        Func<int, int, double> closeness, IReadOnlyList<int>? hints) =>
+        families.SelectMany(f => LineageInference.Infer(f, models, closeness, hints)).ToList();
 
     /// <summary>
     /// How close two models are for lineage: the weight score where comparable, since weights drift step by step
     /// along a chain of edits; else the judged REEF score.
     /// </summary>
-    double Closeness(int a, int b) => Weights != null && !double.IsNaN(Weights[a, b]) ? Weights[a, b] : Verdicts.Policy.Score.Of(Scores[a, b]);
+    static Func<int, int, double> Closeness(PairScore[,] scores, double[,]? weights, VerdictPolicy policy) =>
+        (a, b) => weights != null && !double.IsNaN(weights[a, b]) ? weights[a, b] : policy.Score.Of(scores[a, b]);
 }

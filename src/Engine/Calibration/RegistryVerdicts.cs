@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Reef.Engine.Similarity;
 
 namespace Reef.Engine.Calibration;
@@ -94,6 +95,23 @@ public sealed class RegistryVerdicts
         return new RegistryVerdicts
         {
             Models = models, Pairs = result, Policy = policy, Reef = reef, Weights = weightCalibration, DerivedAtMost = derivedAtMost, Fallback = fallback,
+        };
+    }
+
+    /// <summary>The verdict rule and the nulls it used, as matrix.json and eval.json state it.</summary>
+    public JsonObject Describe()
+    {
+        static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
+        static JsonArray Nulls(ScoreCalibration? c) => new((c?.Nulls ?? []).Select(n => (JsonNode?)new JsonObject
+        {
+            ["group"] = n.Group, ["pairs"] = n.Count, ["location"] = Round(n.Location), ["scale"] = Round(n.Scale), ["max"] = Round(n.Max),
+        }).ToArray());
+        return new JsonObject
+        {
+            ["score"] = Policy.Score.Name(), ["combined_with"] = Weights != null ? "weights (Fisher's method, where valid)" : null,
+            ["derived_if_p_at_most"] = DerivedAtMost, ["familywise_error"] = Policy.FamilywiseError,
+            ["unrelated_if_p_above"] = Policy.UnrelatedAbove, ["fallback"] = Fallback,
+            ["reef_nulls"] = Nulls(Reef), ["weight_nulls"] = Nulls(Weights),
         };
     }
 

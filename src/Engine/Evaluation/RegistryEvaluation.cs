@@ -139,29 +139,13 @@ public static class RegistryEvaluation
                 ["derived_light"] = derived.Count(p => p.Truth.Strength == Strength.Light), ["derived_heavy"] = derived.Count(p => p.Truth.Strength == Strength.Heavy),
                 ["related"] = pairs.Count(p => p.Truth.Kind == RelationKind.Related), ["unrelated"] = negatives.Count,
             },
-            ["verdict_rule"] = VerdictRule(analysis.Verdicts),
+            ["verdict_rule"] = analysis.Verdicts.Describe(),
             ["separation"] = byStrength, ["by_op"] = byOp,
             ["confusion"] = confusion, ["derived_light_verdicts"] = lightDerived, ["derived_heavy_verdicts"] = heavyDerived,
             ["calibration"] = calibration, ["same_data_other_seed"] = twins,
             ["families"] = new JsonObject { ["ari"] = Round(ari), ["proposed"] = analysis.Families.Count, ["truth"] = known.Select(i => relations[models[i].Id].Family).Distinct().Count() },
             ["lineage"] = Lineage(analysis.Lineage),
             ["lineage_scores_only"] = Lineage(analysis.InferLineage(null)),
-        };
-    }
-
-    /// <summary>The verdict rule and the nulls it used, as the JSON outputs state it.</summary>
-    public static JsonObject VerdictRule(RegistryVerdicts v)
-    {
-        JsonArray Nulls(ScoreCalibration? c) => new((c?.Nulls ?? []).Select(n => (JsonNode?)new JsonObject
-        {
-            ["group"] = n.Group, ["pairs"] = n.Count, ["location"] = Round(n.Location), ["scale"] = Round(n.Scale), ["max"] = Round(n.Max),
-        }).ToArray());
-        return new JsonObject
-        {
-            ["score"] = v.Policy.Score.Name(), ["combined_with"] = v.Weights != null ? "weights (Fisher's method, where valid)" : null,
-            ["derived_if_p_at_most"] = v.DerivedAtMost, ["familywise_error"] = v.Policy.FamilywiseError,
-            ["unrelated_if_p_above"] = v.Policy.UnrelatedAbove, ["fallback"] = v.Fallback,
-            ["reef_nulls"] = Nulls(v.Reef), ["weight_nulls"] = Nulls(v.Weights),
         };
     }
 
