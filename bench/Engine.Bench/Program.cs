@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Reef.Bench;
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Derivation;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;

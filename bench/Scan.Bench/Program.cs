@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Reef.Cluster.Tests;
+using Reef.TestSupport;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Similarity;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Reef.Engine.Calibration;
+using Reef.Engine.Analysis.Calibration;
 
 namespace Reef.Client;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Reef.Engine.Zoo;
+using Reef.Engine.Lab.Zoo;
 
 namespace Reef.Client;
 

@@ -1,5 +1,10 @@
 namespace Reef.Grains.Abstractions;
 
 /// <summary>How fingerprints are taken: the probe set (stored under its hash) and the forward pass's batch and dtype.</summary>
-[GenerateSerializer, Immutable]
-public sealed record ExtractionSettings(string ProbeHash, int BatchSize, string Dtype);
+[GenerateSerializer, Immutable, Alias("reef.ExtractionSettings")]
+public sealed record ExtractionSettings
+{
+    [Id(0)] public required string ProbeHash { get; init; }
+    [Id(1)] public required int BatchSize { get; init; }
+    [Id(2)] public required string Dtype { get; init; }
+}

@@ -1,18 +1,31 @@
 namespace Reef.Grains.Abstractions;
 
-/// <summary>What a model grain knows about its checkpoint and fingerprint.</summary>
-/// <param name="Path">Checkpoint folder.</param>
-/// <param name="Signature">The folder signature the rest of the state belongs to.</param>
-/// <param name="ProbeHash">The probe set the fingerprint is for.</param>
-/// <param name="Status">Fingerprint status.</param>
-/// <param name="ContentHash">SHA-256 of config and weights, once hashed.</param>
-/// <param name="FingerprintKey">Store key of the fingerprint, once done.</param>
-/// <param name="Reused">True when the fingerprint was already in the store (an earlier scan, or an identical checkpoint).</param>
-/// <param name="Silo">The silo that extracted the fingerprint, when this model's request ran the extraction.</param>
-/// <param name="FailureReason">Why it failed: the file and what is wrong.</param>
-[GenerateSerializer, Immutable]
-public sealed record ModelState(string Path, string Signature, string ProbeHash, FingerprintStatus Status, string? ContentHash,
-    string? FingerprintKey, bool Reused, string? Silo, string? FailureReason)
+/// <summary>
+/// What a model grain knows about its checkpoint and fingerprint; its stored state. Members keep their names and
+/// ids, and new ones are added at the end, so a state stored by an older version still reads.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("reef.ModelState")]
+public sealed record ModelState
 {
+    /// <summary>Checkpoint folder.</summary>
+    [Id(0)] public required string Path { get; init; }
+    /// <summary>The folder signature the rest of the state belongs to.</summary>
+    [Id(1)] public required string Signature { get; init; }
+    /// <summary>The probe set the fingerprint is for.</summary>
+    [Id(2)] public required string ProbeHash { get; init; }
+    [Id(3)] public required FingerprintStatus Status { get; init; }
+    /// <summary>SHA-256 of config and weights, once hashed.</summary>
+    [Id(4)] public string? ContentHash { get; init; }
+    /// <summary>Store key of the fingerprint, once done.</summary>
+    [Id(5)] public string? FingerprintKey { get; init; }
+    /// <summary>True when the fingerprint was already in the store (an earlier scan, or an identical checkpoint).</summary>
+    [Id(6)] public bool Reused { get; init; }
+    /// <summary>The silo that extracted the fingerprint, when this model's request ran the extraction.</summary>
+    [Id(7)] public string? Silo { get; init; }
+    /// <summary>Why it failed: the file and what is wrong.</summary>
+    [Id(8)] public string? FailureReason { get; init; }
+    /// <summary>The model's facts, read with the content hash; null in states stored before they were kept.</summary>
+    [Id(9)] public ModelFacts? Facts { get; init; }
+
     public bool Finished => Status is FingerprintStatus.Done or FingerprintStatus.Failed;
 }

@@ -22,8 +22,12 @@ public sealed class ComparisonGrain(
         var b = await store.GetFingerprintAsync(keys[1]);
         var c = Comparison.Of(a, b);
         metrics.PairCompared();
-        state.State = new PairComparison(a.Layers, b.Layers, c.Matrix.SelectMany(row => row).ToArray(), c.ReefLayer.LayerA, c.ReefLayer.LayerB,
-            c.ReefLayer.Cka, c.BestPair.LayerA, c.BestPair.LayerB, c.BestPair.Cka, c.AlignmentMean);
+        state.State = new PairComparison
+        {
+            LayersA = a.Layers, LayersB = b.Layers, Matrix = c.Matrix.SelectMany(row => row).ToArray(), ReefLayerA = c.ReefLayer.LayerA,
+            ReefLayerB = c.ReefLayer.LayerB, Reef = c.ReefLayer.Cka, BestLayerA = c.BestPair.LayerA, BestLayerB = c.BestPair.LayerB,
+            Best = c.BestPair.Cka, AlignmentMean = c.AlignmentMean,
+        };
         await state.WriteStateAsync();
         return state.State;
     }

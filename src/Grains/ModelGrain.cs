@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Reef.Engine.Checkpoints;
-using Reef.Engine.Models;
+using Reef.Engine.Inspection;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
 using Reef.Grains.Telemetry;
@@ -9,9 +8,9 @@ using Reef.Grains.Telemetry;
 namespace Reef.Grains;
 
 /// <summary>
-/// A model of the hub: where its checkpoint is, its content hash, and its fingerprint's status. Each call moves
-/// the model one step (validate and hash → look the fingerprint up → have it extracted) without waiting on
-/// the work; the scan calls again until it is done or failed.
+/// A model of the hub: where its checkpoint is, its content hash and facts, and its fingerprint's status. Each call
+/// moves the model one step (read the checkpoint: validate, hash, facts and weight signature → look the fingerprint
+/// up → have it extracted) without waiting on the work; the scan calls again until it is done or failed.
 /// </summary>
 public sealed class ModelGrain(
     [PersistentState("model", "reef")] IPersistentState<ModelState?> state,
@@ -19,35 +18,43 @@ public sealed class ModelGrain(
     ReefMetrics metrics,
     ILogger<ModelGrain> log) : Grain, IModelGrain
 {
-    BackgroundJob<string>? _hashing;
-    string? _hashingSignature;
+    BackgroundJob<(string Hash, ModelFacts Facts)>? _inspection;
+    string? _inspectionSignature;
 
     async Task<ModelState> IModelGrain.FingerprintAsync(ModelJob job)
     {
         // Orleans fills State with an uninitialized record before anything is stored; only RecordExists tells.
         var current = state.RecordExists ? state.State : null;
-        if (current == null || current.Path != job.Path || current.Signature != job.Signature || current.ProbeHash != job.Probes.ProbeHash)
+        var sameCheckpoint = current != null && current.Path == job.Path && current.Signature == job.Signature && current.Facts != null;
+        if (!sameCheckpoint || current!.ProbeHash != job.Probes.ProbeHash)
         {
-            // A new probe set keeps the content hash; a new path or signature may be new content.
-            var keepHash = current != null && current.Path == job.Path && current.Signature == job.Signature ? current.ContentHash : null;
-            current = await Save(new ModelState(job.Path, job.Signature, job.Probes.ProbeHash,
-                keepHash == null ? FingerprintStatus.Hashing : FingerprintStatus.Extracting, keepHash, null, false, null, null));
+            // A new probe set keeps what was read of the checkpoint; a new path or signature may be new content, and a
+            // state stored before facts were kept reads the checkpoint again for them.
+            current = await Save(new ModelState
+            {
+                Path = job.Path, Signature = job.Signature, ProbeHash = job.Probes.ProbeHash,
+                Status = sameCheckpoint ? FingerprintStatus.Extracting : FingerprintStatus.Hashing,
+                ContentHash = sameCheckpoint ? current!.ContentHash : null, Facts = sameCheckpoint ? current!.Facts : null,
+            });
         }
         if (current.Finished) return current;
 
-        if (current.ContentHash == null)
+        if (current.ContentHash == null || current.Facts == null)
         {
-            if (_hashing == null || _hashingSignature != job.Signature)
+            if (_inspection == null || _inspectionSignature != job.Signature)
             {
-                _hashing = BackgroundJob<string>.Run(() => Task.FromResult(ValidateAndHash(job.Path)));
-                _hashingSignature = job.Signature;
+                _inspection = BackgroundJob<(string, ModelFacts)>.Run(() => Inspect(job.Path));
+                _inspectionSignature = job.Signature;
             }
-            switch (_hashing.State)
+            switch (_inspection.State)
             {
                 case JobState.Running: return current;
                 case JobState.Failed:
-                    return await Save(current with { Status = FingerprintStatus.Failed, FailureReason = _hashing.Error }, _hashing.ErrorKind);
-                default: current = await Save(current with { ContentHash = _hashing.Result, Status = FingerprintStatus.Extracting }); break;
+                    return await Save(current with { Status = FingerprintStatus.Failed, FailureReason = _inspection.Error }, _inspection.ErrorKind);
+                default:
+                    var (hash, facts) = _inspection.Result;
+                    current = await Save(current with { ContentHash = hash, Facts = facts, Status = FingerprintStatus.Extracting });
+                    break;
             }
         }
 
@@ -75,12 +82,24 @@ public sealed class ModelGrain(
 
     Task<ModelState?> IModelGrain.GetStateAsync() => Task.FromResult(state.RecordExists ? state.State : null);
 
-    /// <summary>Opens the checkpoint, checks every tensor against its config, and hashes config and weights.</summary>
-    static string ValidateAndHash(string path)
+    /// <summary>
+    /// Reads the checkpoint once for its hash and facts, and stores its weight signature by content (once for all ids
+    /// with that content), so analysis takes them from the store and never opens the checkpoint again.
+    /// </summary>
+    async Task<(string, ModelFacts)> Inspect(string path)
     {
-        var checkpoint = Checkpoint.Open(path);
-        DecoderWeights.Validate(checkpoint);
-        return checkpoint.ComputeContentHash();
+        var facts = CheckpointInspection.Inspect(path);
+        string? signatureKey = null;
+        if (facts.WeightSignature is { } signature)
+        {
+            signatureKey = StoreKeys.WeightSignature(facts.ContentHash);
+            if (!await store.ContainsAsync(signatureKey)) await store.PutWeightSignatureAsync(signatureKey, signature);
+        }
+        return (facts.ContentHash, new ModelFacts
+        {
+            Architecture = facts.Architecture, Layers = facts.Layers, HiddenSize = facts.HiddenSize, Parameters = facts.Parameters,
+            ParentHints = facts.ParentHints.Select(h => h.Name).ToList(), WeightSignatureKey = signatureKey, NoWeightSignature = facts.NoWeightSignature,
+        });
     }
 
     /// <summary>Persists the new state; a model that has just finished is counted once, when it finishes.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Reef.Engine;
 using Reef.Engine.Similarity;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
@@ -9,7 +10,7 @@ namespace Reef.Grains;
 /// <summary>
 /// The registry-wide similarity matrix. Scores live in finished tiles in the store; this grain plans the tiles
 /// an update needs (only pairs not yet scored), hands them to tile grains a few at a time from a timer, and
-/// assembles any sub-matrix on request.
+/// assembles any sub-matrix, with each model's facts, on request.
 /// </summary>
 public sealed class RegistryGrain(
     [PersistentState("registry", "reef")] IPersistentState<RegistryState> state,
@@ -19,30 +20,67 @@ public sealed class RegistryGrain(
     /// <summary>Models a tile side: 64 × 32 layers × n = 200 is a 2048 × 2048 product over 20,100 packed features.</summary>
     public const int TileSize = 64;
     const int TilesInFlight = 4;
-    const string Kind = "linear/standardized";
+    const string DefaultKernel = "linear";
 
-    readonly Dictionary<(string, string), PairScore> _pairs = new();
+    readonly Dictionary<(string, string), (PairScore Reef, double Weights)> _pairs = new();
     List<MatrixTile> _plan = [];
     HashSet<string> _done = [];
     IGrainTimer? _timer;
     string? _error;
 
+    string Kernel => state.State.Kernel ?? DefaultKernel;
+
+    /// <summary>
+    /// What a tile's key covers besides its models: the kernel, the preprocessing, and the tile format (version 2 holds
+    /// weight scores too), so a registry never reads a tile computed another way.
+    /// </summary>
+    string TileKind => $"{Kernel}/standardized/reef+weights/v{2}";
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var readable = new List<string>();
+        string? firstProblem = null;
         foreach (var tile in state.State.Tiles)
-            if (await Absorb(tile)) _done.Add(tile);
+        {
+            if (await Absorb(tile) is { } problem) firstProblem ??= problem;
+            else
+            {
+                _done.Add(tile);
+                readable.Add(tile);
+            }
+        }
+        // Tiles of an older format (or missing from the store) are dropped; their pairs are planned again.
+        if (readable.Count != state.State.Tiles.Count)
+        {
+            log.LogWarning("registry {Registry}: {Count} stored tiles cannot be used ({Problem}); their pairs are scored again",
+                this.GetPrimaryKeyString(), state.State.Tiles.Count - readable.Count, firstProblem);
+            state.State.Tiles = readable;
+        }
         _plan = Plan();
     }
 
-    async Task<RegistryProgress> IRegistryGrain.UpdateAsync(IReadOnlyList<RegistryEntry> models)
+    async Task<RegistryProgress> IRegistryGrain.UpdateAsync(IReadOnlyList<RegistryEntry> models, string kernel)
     {
-        var changed = false;
+        if (state.State.Kernel is { } current && current != kernel && state.State.Models.Count > 0)
+        {
+            _error = $"registry '{this.GetPrimaryKeyString()}' scores with the {current} kernel, not {kernel}; use another --registry";
+            return Progress();
+        }
+        var changed = state.State.Kernel != kernel;
+        state.State.Kernel = kernel;
         foreach (var m in models)
+        {
             if (!state.State.Models.TryGetValue(m.Id, out var key) || key != m.FingerprintKey)
             {
                 state.State.Models[m.Id] = m.FingerprintKey;
                 changed = true;
             }
+            if (!state.State.Facts.TryGetValue(m.Id, out var facts) || facts != m.Facts)
+            {
+                state.State.Facts[m.Id] = m.Facts;
+                changed = true;
+            }
+        }
         if (changed) await state.WriteStateAsync();
         _error = null;
         _plan = Plan();
@@ -58,16 +96,18 @@ public sealed class RegistryGrain(
         ids ??= state.State.Models.Keys.Order(StringComparer.Ordinal).ToList();
         var keys = ids.Select(id => state.State.Models.TryGetValue(id, out var k) ? k : throw new ArgumentException($"model '{id}' is not in registry '{this.GetPrimaryKeyString()}'")).ToList();
         var n = ids.Count;
-        double[] reef = new double[n * n], best = new double[n * n], alignment = new double[n * n];
+        double[] reef = new double[n * n], best = new double[n * n], alignment = new double[n * n], weights = new double[n * n];
         for (var i = 0; i < n; i++)
         for (var j = 0; j < n; j++)
         {
             var s = Score(keys[i], keys[j]);
-            reef[i * n + j] = s?.Reef ?? double.NaN;
-            best[i * n + j] = s?.Best ?? double.NaN;
-            alignment[i * n + j] = s?.Alignment ?? double.NaN;
+            reef[i * n + j] = s?.Reef.Reef ?? double.NaN;
+            best[i * n + j] = s?.Reef.Best ?? double.NaN;
+            alignment[i * n + j] = s?.Reef.Alignment ?? double.NaN;
+            weights[i * n + j] = s?.Weights ?? double.NaN;
         }
-        return Task.FromResult(new SimilarityMatrix(ids, keys, reef, best, alignment));
+        var facts = ids.Select(id => state.State.Facts.GetValueOrDefault(id)).ToList();
+        return Task.FromResult(new SimilarityMatrix(ids, keys, facts, Kernel, reef, best, alignment, weights));
     }
 
     async Task IRegistryGrain.RecordScanAsync(string scanId)
@@ -83,10 +123,10 @@ public sealed class RegistryGrain(
         new(state.State.Models.Count, _plan.Count(t => _done.Contains(t.Key)), _plan.Count, _error == null && _plan.All(t => _done.Contains(t.Key)), _error);
 
     /// <summary>Score of a pair in the row's orientation (A = row model): the matrix is symmetric only in CKA, not in layer order.</summary>
-    PairScore? Score(string a, string b) =>
+    (PairScore Reef, double Weights)? Score(string a, string b) =>
         _pairs.TryGetValue((a, b), out var s) ? s : _pairs.TryGetValue((b, a), out var t) ? t : null;
 
-    List<MatrixTile> Plan() => TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, Kind).ToList();
+    List<MatrixTile> Plan() => TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, TileKind).ToList();
 
     /// <summary>Works on the planned tiles not yet done (after a silo died, the new activation waits for this).</summary>
     RegistryProgress Continue()
@@ -105,9 +145,10 @@ public sealed class RegistryGrain(
             _timer = null;
             return;
         }
+        var signatures = SignatureKeys();
         var statuses = await Task.WhenAll(pending.Select(async tile =>
         {
-            try { return (tile, status: await GrainFactory.GetGrain<ITileGrain>(tile.Key).EnsureAsync(new TileRequest(tile.Rows, tile.Cols))); }
+            try { return (tile, status: await GrainFactory.GetGrain<ITileGrain>(tile.Key).EnsureAsync(Request(tile, signatures))); }
             catch (Exception e)
             {
                 log.LogWarning("tile {Tile} not reachable ({Error}); will retry", tile.Key, e.Message);
@@ -119,7 +160,7 @@ public sealed class RegistryGrain(
         {
             if (status.State == JobState.Failed) _error = $"tile {tile.Key} failed on {status.Silo}: {status.Error}";
             if (status.State != JobState.Done) continue;
-            if (!await Absorb(tile.Key)) { _error = $"tile {tile.Key} finished but is not in the store"; continue; }
+            if (await Absorb(tile.Key) is { } problem) { _error = $"tile {tile.Key} finished but cannot be used: {problem}"; continue; }
             _done.Add(tile.Key);
             state.State.Tiles.Add(tile.Key);
             finished = true;
@@ -127,16 +168,34 @@ public sealed class RegistryGrain(
         if (finished) await state.WriteStateAsync();
     }
 
-    /// <summary>Loads a finished tile's scores; false if the store does not have it.</summary>
-    async Task<bool> Absorb(string tileKey)
+    /// <summary>Fingerprint key → weight signature key, from the models' facts (a signature is per content, as a fingerprint key is).</summary>
+    Dictionary<string, string> SignatureKeys()
+    {
+        var signatures = new Dictionary<string, string>();
+        foreach (var (id, key) in state.State.Models)
+            if (state.State.Facts.TryGetValue(id, out var facts) && facts.WeightSignatureKey is { } signature) signatures[key] = signature;
+        return signatures;
+    }
+
+    /// <summary>A tile's models with their weight signatures.</summary>
+    TileRequest Request(MatrixTile tile, Dictionary<string, string> signatures)
+    {
+        TileModel Model(string key) => new(key, signatures.GetValueOrDefault(key));
+        return new TileRequest(tile.Rows.Select(Model).ToList(), tile.Cols.Select(Model).ToList(), Kernel);
+    }
+
+    /// <summary>Loads a finished tile's scores; says what is wrong when the store does not have it or it cannot be read.</summary>
+    async Task<string?> Absorb(string tileKey)
     {
         var key = StoreKeys.Tile(tileKey);
         var bytes = await store.GetAsync(key);
-        if (bytes == null) return false;
-        var tile = TileResult.FromBytes(bytes, key);
+        if (bytes == null) return $"{key} is not in the store";
+        TileResult tile;
+        try { tile = TileResult.FromBytes(bytes, key); }
+        catch (InvalidInputException e) { return e.Message; }
         for (var i = 0; i < tile.Rows.Count; i++)
         for (var j = 0; j < tile.Cols.Count; j++)
-            _pairs[(tile.Rows[i], tile.Cols[j])] = tile.Scores[i, j];
-        return true;
+            _pairs[(tile.Rows[i], tile.Cols[j])] = (tile.Scores[i, j], tile.Weights[i, j]);
+        return null;
     }
 }

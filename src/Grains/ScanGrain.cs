@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Reef.Engine;
+using Reef.Engine.Hubs;
 using Reef.Grains.Abstractions;
 using Reef.Grains.Telemetry;
 
 namespace Reef.Grains;
 
 /// <summary>
-/// One scan: drives every model of the hub to a fingerprint (a window of models in flight, so extractions
-/// spread over the accelerator silos as they free up), then has the registry score the new pairs. It runs
-/// from a timer, never inside a caller's turn; its state is saved as it goes, so a scan whose silo died
-/// continues from there when its client next polls (ContinueAsync); merely looking (reef status) moves nothing.
+/// One scan: lists the hub's checkpoints (here, on a silo: the client needs no access to the hub), drives every model
+/// to a fingerprint (a window of models in flight, so extractions spread over the accelerator silos as they free up),
+/// then has the registry score the new pairs. It runs from a timer, never inside a caller's turn; its state is saved
+/// as it goes, so a scan whose silo died continues from there when its client next polls (ContinueAsync); merely
+/// looking (reef status) moves nothing.
 /// </summary>
 public sealed class ScanGrain(
     [PersistentState("scan", "reef")] IPersistentState<ScanState> state,
@@ -22,21 +25,16 @@ public sealed class ScanGrain(
 
     IGrainTimer? _timer;
     DateTime _lastSave = DateTime.MinValue;
+    BackgroundJob<List<ScanModel>>? _discovery;
 
     async Task<ScanProgress> IScanGrain.StartAsync(ScanRequest request)
     {
         var s = state.State;
-        var sameModels = s.Request != null && s.Request.Models.SequenceEqual(request.Models) && s.Request.Settings == request.Settings &&
-                         s.Request.Registry == request.Registry;
-        if (!sameModels || s.Phase == ScanPhase.Done)
+        if (s.Request != request || s.Phase == ScanPhase.Done)
         {
-            // A new scan, or a rescan of a finished one: start over. Model grains and the store remember every
-            // finished fingerprint, so only new or changed models do real work.
-            state.State = new ScanState
-            {
-                Request = request, Phase = ScanPhase.Fingerprinting, Started = DateTimeOffset.UtcNow,
-                Models = request.Models.ToDictionary(m => m.Id, m => new ScanModelStatus(m.Id, FingerprintStatus.Pending, null, false, null, null)),
-            };
+            // A new scan, or a rescan of a finished one: start over from listing the hub. Model grains and the store
+            // remember every finished fingerprint, so only new or changed models do real work.
+            state.State = new ScanState { Request = request, Phase = ScanPhase.Discovering, Started = DateTimeOffset.UtcNow };
             await state.WriteStateAsync();
             _lastSave = DateTime.UtcNow;
         }
@@ -60,6 +58,7 @@ public sealed class ScanGrain(
     {
         var s = state.State;
         var request = s.Request!;
+        if (s.Phase == ScanPhase.Discovering) await Discover(request);
         if (s.Phase == ScanPhase.Fingerprinting) await Fingerprint(request);
         if (s.Phase == ScanPhase.Comparing) await Compare(request);
         if (s.Phase == ScanPhase.Done)
@@ -81,6 +80,31 @@ public sealed class ScanGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Lists the hub's checkpoints with their folder signatures, in the background; a hub that cannot be listed ends the scan.</summary>
+    async Task Discover(ScanRequest request)
+    {
+        _discovery ??= BackgroundJob<List<ScanModel>>.Run(() => Task.FromResult(HubDiscovery.Find(request.Hub)
+            .Select(m => new ScanModel { Id = m.Id, Path = m.Path, Signature = FolderSignature.Of(m.Path) }).ToList()));
+        if (_discovery.State == JobState.Running) return;
+        var s = state.State;
+        if (_discovery.State == JobState.Failed || _discovery.Result.Count == 0)
+        {
+            s.Error = _discovery.Error ?? $"{request.Hub}: no checkpoints found (folders with a config.json, or models--org--name/snapshots/REV)";
+            // Bad input (a hub that does not exist, no checkpoints) names the hub; anything else is the scan's own failure.
+            s.ErrorFile = _discovery.State == JobState.Failed && _discovery.ErrorKind == FailureKind.Internal ? null : request.Hub;
+            s.Phase = ScanPhase.Done;
+            s.Finished = DateTimeOffset.UtcNow;
+            _discovery = null;
+            return;
+        }
+        s.Checkpoints = _discovery.Result;
+        s.Models = s.Checkpoints.ToDictionary(m => m.Id, m => new ScanModelStatus { Id = m.Id, Status = FingerprintStatus.Pending });
+        s.Phase = ScanPhase.Fingerprinting;
+        _discovery = null;
+        await state.WriteStateAsync();
+        _lastSave = DateTime.UtcNow;
+    }
+
     /// <summary>Moves the first <c>Window</c> unfinished models on, refilling the window while models finish at once (fingerprints already stored).</summary>
     async Task Fingerprint(ScanRequest request)
     {
@@ -88,14 +112,13 @@ public sealed class ScanGrain(
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(1))
         {
-            var window = request.Models.Where(m => s.Models[m.Id].Status is not (FingerprintStatus.Done or FingerprintStatus.Failed))
-                .Take(Math.Max(1, request.Window)).ToList();
+            var window = s.Checkpoints.Where(m => !s.Models[m.Id].Finished).Take(Math.Max(1, request.Window)).ToList();
             if (window.Count == 0)
             {
                 s.Phase = ScanPhase.Comparing;
-                var done = request.Models.Select(m => s.Models[m.Id]).Where(m => m.Status == FingerprintStatus.Done)
-                    .Select(m => new RegistryEntry(m.Id, m.FingerprintKey!)).ToList();
-                await GrainFactory.GetGrain<IRegistryGrain>(request.Registry).UpdateAsync(done);
+                var done = s.Checkpoints.Select(m => s.Models[m.Id]).Where(m => m.Status == FingerprintStatus.Done)
+                    .Select(m => new RegistryEntry(m.Id, m.FingerprintKey!, s.Facts[m.Id])).ToList();
+                await GrainFactory.GetGrain<IRegistryGrain>(request.Registry).UpdateAsync(done, request.Kernel);
                 return;
             }
             var results = await Task.WhenAll(window.Select(async m =>
@@ -111,9 +134,14 @@ public sealed class ScanGrain(
             for (var i = 0; i < window.Count; i++)
             {
                 if (results[i] is not { } r) continue;
+                var id = window[i].Id;
                 // Done at the first ask of this run: nothing was extracted for it now (an earlier scan or an interrupted run did it).
-                var reused = r.Reused || (s.Models[window[i].Id].Status == FingerprintStatus.Pending && r.Status == FingerprintStatus.Done);
-                s.Models[window[i].Id] = new ScanModelStatus(window[i].Id, r.Status, r.FingerprintKey, reused, r.Silo, r.FailureReason);
+                var reused = r.Reused || (s.Models[id].Status == FingerprintStatus.Pending && r.Status == FingerprintStatus.Done);
+                s.Models[id] = new ScanModelStatus
+                {
+                    Id = id, Status = r.Status, FingerprintKey = r.FingerprintKey, Reused = reused, Silo = r.Silo, FailureReason = r.FailureReason,
+                };
+                if (r.Facts != null) s.Facts[id] = r.Facts;
                 if (r.Finished) finishedNow++;
             }
             if (finishedNow == 0) return;
@@ -142,12 +170,13 @@ public sealed class ScanGrain(
     ScanProgress Progress()
     {
         var s = state.State;
-        var models = s.Request!.Models.Select(m => s.Models[m.Id]).ToList();
+        // In id order, as discovery lists them (a scan stored by an older version has no checkpoint list).
+        var models = s.Models.Values.OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
         var done = models.Where(m => m.Status == FingerprintStatus.Done).ToList();
         // Identical checkpoints share one extraction: count fingerprints extracted, and every other done model as reused.
         var extracted = done.Where(m => !m.Reused).Select(m => m.FingerprintKey).ToHashSet();
-        return new ScanProgress(this.GetPrimaryKeyString(), s.Request.Hub, s.Request.Registry, s.Phase, models.Count,
+        return new ScanProgress(this.GetPrimaryKeyString(), s.Request!.Hub, s.Request.Registry, s.Phase, models.Count,
             done.Count, models.Count(m => m.Status == FingerprintStatus.Failed), extracted.Count, done.Count - extracted.Count,
-            s.TilesDone, s.TilesTotal, models, s.Started, s.Finished, s.Error);
+            s.TilesDone, s.TilesTotal, models, s.Started, s.Finished, s.Error, s.ErrorFile);
     }
 }

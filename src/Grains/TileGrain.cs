@@ -1,15 +1,18 @@
+using System.Diagnostics;
 using Orleans.Runtime;
+using Reef.Engine.Fingerprints;
 using Reef.Engine.Similarity;
 using Reef.Engine.Store;
-using System.Diagnostics;
+using Reef.Engine.Weights;
 using Reef.Grains.Abstractions;
 using Reef.Grains.Telemetry;
 
 namespace Reef.Grains;
 
 /// <summary>
-/// Computes one tile of the registry matrix on whichever silo it lands and stores the result under the tile's
-/// key; the registry reads it from there. A tile already in the store is not computed again.
+/// Computes one tile of the registry matrix on whichever silo it lands, REEF scores and weight-signature scores, and
+/// stores the result under the tile's key; the registry reads it from there. A tile already in the store is not
+/// computed again.
 /// </summary>
 public sealed class TileGrain(IBlobStore store, SiloCapacity capacity, ReefMetrics metrics, ILocalSiloDetails silo) : Grain, ITileGrain
 {
@@ -28,14 +31,25 @@ public sealed class TileGrain(IBlobStore store, SiloCapacity capacity, ReefMetri
         try
         {
             var clock = Stopwatch.StartNew();
-            var fingerprints = new Dictionary<string, Engine.Fingerprints.Fingerprint>();
-            foreach (var k in request.Rows.Concat(request.Cols).Distinct()) fingerprints[k] = await store.GetFingerprintAsync(k);
-            var rows = request.Rows.Select(k => fingerprints[k]).ToList();
-            var cols = request.Rows.SequenceEqual(request.Cols) ? rows : request.Cols.Select(k => fingerprints[k]).ToList();
-            var scores = RegistryTile.Compute(rows, cols);
-            await store.PutAsync(key, new TileResult(request.Rows, request.Cols, scores).ToBytes());
+            var square = request.Rows.SequenceEqual(request.Cols);
+            var fingerprints = new Dictionary<string, Fingerprint>();
+            var signatures = new Dictionary<string, WeightSignature>();
+            foreach (var m in request.Rows.Concat(request.Cols).DistinctBy(m => m.FingerprintKey))
+            {
+                fingerprints[m.FingerprintKey] = await store.GetFingerprintAsync(m.FingerprintKey);
+                if (m.WeightSignatureKey is { } s && !signatures.ContainsKey(s)) signatures[s] = await store.GetWeightSignatureAsync(s);
+            }
+            var rowPrints = request.Rows.Select(m => fingerprints[m.FingerprintKey]).ToList();
+            var colPrints = square ? rowPrints : request.Cols.Select(m => fingerprints[m.FingerprintKey]).ToList();
+            var rowSignatures = request.Rows.Select(m => m.WeightSignatureKey is { } s ? signatures[s] : null).ToList();
+            var colSignatures = square ? rowSignatures : request.Cols.Select(m => m.WeightSignatureKey is { } s ? signatures[s] : null).ToList();
+
+            var scores = RegistryTile.Compute(rowPrints, colPrints, Enum.Parse<Kernel>(request.Kernel, ignoreCase: true));
+            var weights = WeightTile.Compute(rowSignatures, colSignatures, (r, c) => request.Rows[r].FingerprintKey == request.Cols[c].FingerprintKey);
+            var rows = request.Rows.Select(m => m.FingerprintKey).ToList();
+            await store.PutAsync(key, new TileResult(rows, square ? rows : request.Cols.Select(m => m.FingerprintKey).ToList(), scores, weights).ToBytes());
             // A diagonal tile scores each unordered pair once.
-            var pairs = request.Rows.SequenceEqual(request.Cols) ? (long)rows.Count * (rows.Count - 1) / 2 : (long)rows.Count * cols.Count;
+            var pairs = square ? (long)rowPrints.Count * (rowPrints.Count - 1) / 2 : (long)rowPrints.Count * colPrints.Count;
             metrics.TileScored(pairs, clock.Elapsed);
         }
         finally { capacity.Tiles.Release(); }

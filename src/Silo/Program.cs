@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using Orleans.Runtime;
 using Reef.Grains.Telemetry;
+using Reef.Hosting;
 using Reef.Silo;
 
 // reef-silo: one silo of a ReefCluster. Settings come from appsettings.json, REEF_* environment variables and

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Reef.Engine.Derivation;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Models;
-using Reef.Engine.Tests;
 
 namespace Reef.Client.Tests;
 

@@ -1,6 +1,6 @@
-using Reef.Engine.Derivation;
+using Reef.Engine.Checkpoints;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Models;
-using Reef.Engine.Tests;
 
 namespace Reef.Client.Tests;
 
@@ -13,7 +13,7 @@ public class DeriveCommandTests
         var source = TestModels.Write(temp.Sub("source"), Architecture.Llama);
         var result = Cli.Run("derive", source, "prune", "--out", temp.Sub("pruned"), "--sparsity", "0.5", "--structured", "--unit", "heads", "--seed", "3");
         Assert.Equal(0, result.ExitCode);
-        var lineage = Lineage.Read(temp.Sub("pruned"))!;
+        var lineage = DerivationRecord.Read(temp.Sub("pruned"))!;
         Assert.Equal("prune", lineage.Op);
         Assert.Equal(source, lineage.Parent);
         Assert.Equal("heads", lineage.Parameters["structured"]);

@@ -3,8 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Reef.Engine;
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Derivation;
-using Reef.Engine.Tests;
+using Reef.Engine.Lab.Derivation;
 
 namespace Reef.Client.Tests;
 
@@ -115,7 +114,7 @@ public class MalformedInputTests
     public void Gpt2AttentionScaleVariantsAreRefused()
     {
         using var temp = new TempDirectory();
-        var dir = Reef.Engine.Tests.TestModels.Write(temp.Sub("gpt2"), Reef.Engine.Models.Architecture.Gpt2);
+        var dir = TestModels.Write(temp.Sub("gpt2"), Reef.Engine.Models.Architecture.Gpt2);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!.AsObject();
         config["scale_attn_by_inverse_layer_idx"] = true;
         File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());

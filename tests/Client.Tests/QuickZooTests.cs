@@ -1,41 +1,14 @@
+using Reef.Engine.Hubs;
+using Reef.Client.Outputs;
 using Reef.Client.Reporting;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Similarity;
-using Reef.Engine.Training;
-using Reef.Engine.Tests;
-using Reef.Engine.Zoo;
+using Reef.Engine.Lab.Training;
+using Reef.Engine.Lab.Zoo;
 using Xunit.Abstractions;
 
 namespace Reef.Client.Tests;
-
-/// <summary>The quick zoo, built once (about 3 minutes) for the tests that need a hub of trained models and derivatives.</summary>
-public sealed class QuickZoo : IDisposable
-{
-    readonly TempDirectory _temp = new();
-
-    public QuickZoo()
-    {
-        var corpora = Path.Combine(RepositoryRoot, ".reef", "corpora");
-        Assert.True(File.Exists(Path.Combine(corpora, "scripture.txt")), $"corpora missing in {corpora}: run scripts/corpora.sh (scripts/test.sh does)");
-        ZooBuilder.Build(Hub, ZooPlan.For(ModelSize.Quick, 1), 1, corpora, _ => { }, _ => new Engine.SyncProgress<Engine.ProgressUpdate>(_ => { }));
-    }
-
-    public string Hub => _temp.Sub("zoo");
-
-    public string Sub(string name) => _temp.Sub(name);
-
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ReefCluster.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("repository root (ReefCluster.sln) not found");
-    }
-
-    public void Dispose() => _temp.Dispose();
-}
 
 /// <summary>
 /// The quick zoo end to end: every light derivative scores above every unrelated pair, at REEF's layer and at
@@ -48,7 +21,7 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
     [Fact]
     public void LightDerivativesSeparateFromUnrelatedModels()
     {
-        var truth = ZooBuilder.ReadLineage(zoo.Hub);
+        var truth = GroundTruth.ReadHub(zoo.Hub);
         Assert.Equal(ZooPlan.For(ModelSize.Quick, 1).Models().Count(), truth.Count);
         Assert.Contains(truth, m => m.Strength == Strength.Heavy && m.SecondParent != null);
 
@@ -109,20 +82,17 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         Assert.True(run.ExitCode == 0, run.Error);
         output.WriteLine(run.Out);
 
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "eval.json")));
-        var e = json.RootElement;
-        var light = e.GetProperty("separation").GetProperty("light").GetProperty("verdict_evidence");
-        Assert.True(light.GetProperty("auc").GetDouble() >= 0.99, light.ToString());
-        Assert.True(light.GetProperty("tpr_at_1pct_fpr").GetDouble() >= 0.95, light.ToString());
-        foreach (var row in e.GetProperty("by_op").EnumerateArray().Where(r => r.GetProperty("strength").GetString() == "light"))
-            Assert.True(row.GetProperty("verdict_evidence").GetProperty("auc").GetDouble() >= 0.99, row.ToString());
-        var unrelated = e.GetProperty("confusion").GetProperty("unrelated");
-        Assert.Equal(0, unrelated.GetProperty("derived").GetInt32());
-        Assert.True(e.GetProperty("confusion").GetProperty("derived").GetProperty("derived").GetInt32() >= 70);
-        var twin = e.GetProperty("same_data_other_seed")[0];
-        Assert.NotEqual("derived", twin.GetProperty("verdict").GetString());
-        Assert.True(e.GetProperty("families").GetProperty("ari").GetDouble() >= 0.95, e.GetProperty("families").ToString());
-        Assert.Equal(4, e.GetProperty("lineage_scores_only").GetProperty("roots").GetInt32());
+        var e = OutputFiles.ReadEvaluation(outDir);
+        var light = e.Separation.Light.VerdictEvidence!;
+        Assert.True(light.Auc >= 0.99, light.ToString());
+        Assert.True(light.TprAt1PctFpr >= 0.95, light.ToString());
+        foreach (var row in e.ByOp.Where(r => r.Strength == "light"))
+            Assert.True(row.VerdictEvidence!.Auc >= 0.99, row.ToString());
+        Assert.Equal(0, e.Confusion.Unrelated.Derived);
+        Assert.True(e.Confusion.Derived.Derived >= 70, e.Confusion.ToString());
+        Assert.NotEqual("derived", e.SameDataOtherSeed[0].Verdict);
+        Assert.True(e.Families.Ari >= 0.95, e.Families.ToString());
+        Assert.Equal(4, e.LineageScoresOnly.Roots);
 
         var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         Assert.Contains("id=\"evaluation\"", html);

@@ -2,8 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Reef.Client;
-using Reef.Client.Tests;
-using Reef.Engine.Tests;
+using Reef.Hosting;
 using Reef.Silo;
 using Xunit.Abstractions;
 

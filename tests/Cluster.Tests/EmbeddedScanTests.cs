@@ -1,6 +1,4 @@
-using System.Text.Json;
-using Reef.Client.Tests;
-using Reef.Engine.Tests;
+using Reef.Client.Outputs;
 
 namespace Reef.Cluster.Tests;
 
@@ -25,7 +23,7 @@ public sealed class EmbeddedScanTests
         Assert.Equal(0.0, first.MaxDifference(second), 12);
 
         // A changed model is the only work of a third scan.
-        Engine.Derivation.GaussianNoise.Apply(temp.Sub("hub/other-narrow"), temp.Sub("hub/other-narrow.noisy"), 0.05, seed: 9);
+        Engine.Lab.Derivation.GaussianNoise.Apply(temp.Sub("hub/other-narrow"), temp.Sub("hub/other-narrow.noisy"), 0.05, seed: 9);
         var third = Scan(temp, "out3");
         Assert.Equal(1, third.Extracted);
         Assert.Equal(ids.Count + 1, third.Ids.Count);
@@ -39,10 +37,9 @@ public sealed class EmbeddedScanTests
         var broken = TestHub.AddBroken(temp.Sub("hub"));
         var run = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub("out"), "--samples", "48", "--json");
         Assert.True(run.ExitCode == 0, run.Error);
-        using var summary = JsonDocument.Parse(run.Out);
-        Assert.Equal(good.Count, summary.RootElement.GetProperty("fingerprinted").GetInt32());
-        var failures = summary.RootElement.GetProperty("failures").EnumerateArray()
-            .ToDictionary(f => f.GetProperty("id").GetString()!, f => f.GetProperty("reason").GetString()!);
+        var summary = ScanSummary.Parse(run.Out);
+        Assert.Equal(good.Count, summary.Fingerprinted);
+        var failures = summary.Failures.ToDictionary(f => f.Id, f => f.Reason!);
         Assert.Equal(broken.Keys.Order(), failures.Keys.Order());
         foreach (var (id, fragment) in broken)
         {
@@ -51,7 +48,7 @@ public sealed class EmbeddedScanTests
         }
         var matrix = ScanMatrix.Read(temp.Sub("out"));
         Assert.Equal(good, matrix.Ids);
-        Assert.All(matrix.Reef.SelectMany(r => r), v => Assert.NotNull(v));
+        Assert.All(matrix.ReefLayer.SelectMany(r => r), v => Assert.NotNull(v));
     }
 
     [Fact]
@@ -60,17 +57,16 @@ public sealed class EmbeddedScanTests
         using var temp = new TempDirectory();
         TestHub.Write(temp.Sub("hub"));
         var m = Scan(temp, "out");
-        double At(string a, string b) => m.Reef[m.Ids.ToList().IndexOf(a)][m.Ids.ToList().IndexOf(b)]!.Value;
+        double At(string a, string b) => m.Reef(a, b);
         Assert.True(At("family/source", "family/source.permute") > 0.999);
         Assert.True(At("family/source", "family/source.noise") > 0.9);
         Assert.Equal(1.0, At("other-a", "acme/twin@0123abcd"), 9);
         Assert.True(At("family/source", "other-a") < 0.8);
-        using var families = JsonDocument.Parse(File.ReadAllText(temp.Sub("out/families.json")));
-        var first = families.RootElement.GetProperty("families")[0].GetProperty("members").EnumerateArray().Select(e => e.GetString()).ToList();
+        var first = OutputFiles.ReadFamilies(temp.Sub("out")).Families[0].Members;
         Assert.Equal(["family/source", "family/source.noise", "family/source.permute"], first);
     }
 
-    static ScanMatrix Scan(TempDirectory temp, string output)
+    static MatrixFile Scan(TempDirectory temp, string output)
     {
         var run = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub(output), "--samples", "48");
         Assert.True(run.ExitCode == 0, run.Error);

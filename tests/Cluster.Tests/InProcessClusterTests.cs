@@ -1,14 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Reef.Client.Scanning;
-using Reef.Engine.Calibration;
+using Reef.Engine.Analysis.Calibration;
 using Reef.Engine.Similarity;
 using Reef.Engine.Probes;
 using Reef.Engine.Store;
-using Reef.Client.Tests;
-using Reef.Engine.Tests;
 using Reef.Grains.Abstractions;
-using Reef.Silo;
+using Reef.Hosting;
 
 namespace Reef.Cluster.Tests;
 
@@ -39,11 +37,9 @@ public sealed class InProcessClusterTests(Xunit.Abstractions.ITestOutputHelper o
         await cluster.DeployAsync();
         try
         {
-            var probes = ProbeLoader.Load(null, 48);
-            var result = await ScanRunner.RunAsync(cluster.Client, new FolderBlobStore(store), "cluster-test", temp.Sub("hub"), "default", probes,
-                8, "fp32", window: 4, progress: null);
-            ScanOutput.Write(temp.Sub("cluster-out"), result.Progress, RegistryAnalyzer.Analyze(result, withWeights: true, VerdictPolicy.Default, null),
-                probes, Kernel.Linear, null);
+            var job = new ScanJob(temp.Sub("hub"), "default", "cluster-test", ProbeLoader.Load(null, 48), 8, "fp32", 4, Kernel.Linear,
+                VerdictPolicy.Default, UseWeights: true, temp.Sub("cluster-out"));
+            var result = await ScanPipeline.RunAsync(cluster.Client, new FolderBlobStore(store), job, progress: null);
 
             Assert.Equal(ids.Count, result.Progress.Done);
             var acceleratorSilos = accelerators.Where(kv => kv.Value > 0).Select(kv => kv.Key).ToHashSet();

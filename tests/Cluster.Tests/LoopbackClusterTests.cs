@@ -1,8 +1,6 @@
-using System.Text.Json;
+using Reef.Client.Outputs;
 using Reef.Client.Scanning;
 using Reef.Engine.Store;
-using Reef.Client.Tests;
-using Reef.Engine.Tests;
 using Reef.Grains.Abstractions;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -36,7 +34,7 @@ public sealed class LoopbackClusterTests(ITestOutputHelper output)
         Assert.True(client.ExitCode == 0, cluster.Log("client"));
         var clustered = ScanMatrix.Read(temp.Sub("cluster-out"));
         Assert.Equal(ids, clustered.Ids);
-        Assert.All(clustered.Models, m => Assert.Equal("done", m.GetProperty("status").GetString()));
+        Assert.All(clustered.Models, m => Assert.Equal("done", m.Status));
 
         var embedded = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub("embedded-out"), "--samples", Samples);
         Assert.True(embedded.ExitCode == 0, embedded.Error);
@@ -66,17 +64,15 @@ public sealed class LoopbackClusterTests(ITestOutputHelper output)
         Assert.True(LoggedProcess.WaitForExit(second, TimeSpan.FromMinutes(6)), "resumed scan did not finish");
         Assert.True(second.ExitCode == 0, cluster.Log("client-2"));
 
-        using var summary = JsonDocument.Parse(cluster.Output("client-2"));
-        Assert.Equal(ids.Count, summary.RootElement.GetProperty("fingerprinted").GetInt32());
+        Assert.Equal(ids.Count, ScanSummary.Parse(cluster.Output("client-2")).Fingerprinted);
         var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis);
         await using var _ = redis;
-        var store = new Reef.Silo.RedisBlobStore(redis);
+        var store = new Reef.Hosting.RedisBlobStore(redis);
         var recomputed = 0;
         foreach (var m in finishedBefore)
             if (await store.GetCounterAsync(StoreKeys.ExtractionCounter(m.FingerprintKey!)) != 1) recomputed++;
         // Over both runs, every distinct checkpoint was extracted exactly once (the HF-cache twin shares other-a's).
-        var keys = JsonDocument.Parse(File.ReadAllText(temp.Sub("out/matrix.json"))).RootElement.GetProperty("models").EnumerateArray()
-            .Select(m => m.GetProperty("fingerprint").GetString()!).Distinct().ToList();
+        var keys = ScanMatrix.Read(temp.Sub("out")).Models.Select(m => m.Fingerprint!).Distinct().ToList();
         var counts = new List<long>();
         foreach (var key in keys) counts.Add(await store.GetCounterAsync(StoreKeys.ExtractionCounter(key)));
         output.WriteLine($"finished before the stop: {finishedBefore.Count}; recomputed after: {recomputed}; " +

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Reef.Client.Tests;
-using Reef.Engine.Tests;
 using Xunit.Abstractions;
 
 namespace Reef.Cluster.Tests;
@@ -55,7 +53,7 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
         Assert.True(tilePairs >= distinct * (distinct - 1) / 2.0, $"tiles scored {tilePairs} pairs");
 
         // Every metric the Grafana dashboard (deploy/grafana) plots is there, but for GPU memory, which needs NVML.
-        var dashboard = File.ReadAllText(Path.Combine(QuickZoo.RepositoryRoot, "deploy", "grafana", "reefcluster.json"));
+        var dashboard = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "grafana", "reefcluster.json"));
         var plotted = Regex.Matches(dashboard, @"\b(?:reef|orleans)_[a-z_]+").Select(m => m.Value).Where(n => !n.StartsWith("reef_accelerator_")).ToHashSet();
         var present = (await prometheus.SeriesAsync("(reef|orleans)_.+")).Select(s => s["__name__"]).ToHashSet();
         Assert.True(plotted.Count >= 8, $"dashboard plots {plotted.Count} metrics");

@@ -1,6 +1,4 @@
-using System.Text.Json;
-using Reef.Client.Tests;
-using Reef.Engine.Tests;
+using Reef.Client.Outputs;
 
 namespace Reef.Cluster.Tests;
 
@@ -15,8 +13,7 @@ public sealed class ScanReportTests
         var broken = TestHub.AddBroken(temp.Sub("hub"));
         var run = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub("out"), "--samples", "48", "--json");
         Assert.True(run.ExitCode == 0, run.Error);
-        using var summary = JsonDocument.Parse(run.Out);
-        var reportPath = summary.RootElement.GetProperty("report").GetString()!;
+        var reportPath = ScanSummary.Parse(run.Out).Report;
         Assert.Equal(temp.Sub("out/report.html"), reportPath);
 
         var html = File.ReadAllText(reportPath);
@@ -26,18 +23,14 @@ public sealed class ScanReportTests
         Assert.Contains("n = 48 statements", html);
 
         // The top suspects' layer matrices are whole (layers × layers) and agree with the matrix at REEF's layer.
-        using var matrix = JsonDocument.Parse(File.ReadAllText(temp.Sub("out/matrix.json")));
-        var root = matrix.RootElement;
-        var index = root.GetProperty("ids").EnumerateArray().Select((e, i) => (e.GetString()!, i)).ToDictionary(p => p.Item1, p => p.i);
-        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        var matrix = OutputFiles.ReadMatrix(temp.Sub("out"));
+        var layers = matrix.Layers!;
         Assert.InRange(layers.Count, 1, 6);
         foreach (var pair in layers)
         {
-            var m = pair.GetProperty("matrix").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
-            Assert.True(m.Length >= 2 && m.All(r => r.Length >= 2), $"{pair.GetProperty("a")} × {pair.GetProperty("b")}: empty layer matrix");
-            var (ra, rb) = (pair.GetProperty("reef_layer")[0].GetInt32(), pair.GetProperty("reef_layer")[1].GetInt32());
-            var score = root.GetProperty("reef_layer")[index[pair.GetProperty("a").GetString()!]][index[pair.GetProperty("b").GetString()!]].GetDouble();
-            Assert.Equal(score, m[ra][rb], 6);
+            var m = pair.Matrix;
+            Assert.True(m.Length >= 2 && m.All(r => r.Length >= 2), $"{pair.A} × {pair.B}: empty layer matrix");
+            Assert.Equal(matrix.Reef(pair.A, pair.B), m[pair.ReefLayer[0]][pair.ReefLayer[1]]!.Value, 6);
         }
         Assert.Equal(layers.Count, html.Split("<figure>").Length - 1);
 

@@ -1,4 +1,5 @@
-using Reef.Engine.Calibration;
+using Reef.Engine.Analysis;
+using Reef.Engine.Analysis.Calibration;
 using Reef.Engine.Similarity;
 
 namespace Reef.Engine.Tests;

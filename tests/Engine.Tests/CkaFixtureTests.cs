@@ -63,7 +63,7 @@ public class CkaFixtureTests
     static Fingerprint WriteAndRead(TempDirectory temp, string name)
     {
         var (values, n, d) = Matrix(name);
-        var activations = new Activations(n, d, [values]);
+        var activations = new CapturedActivations(n, d, [values]);
         var fingerprint = Fingerprint.FromActivations(activations, new ModelIdentity(name, "hash", "fixture", 1, d, 0), "fixture", "probe-hash", 0);
         var path = temp.Sub(name + ".reef");
         FingerprintFile.Write(fingerprint, path);

@@ -1,5 +1,6 @@
-using Reef.Engine.Evaluation;
-using Reef.Engine.Zoo;
+using Reef.Engine.Hubs;
+using Reef.Engine.Analysis.Evaluation;
+using Reef.Engine.Lab.Zoo;
 
 namespace Reef.Engine.Tests;
 
@@ -34,7 +35,7 @@ public class EvaluationTests
         Assert.True(AdjustedRandIndex.Of([0, 0, 0, 1, 1, 1], [0, 1, 2, 0, 1, 2]) < 0);
     }
 
-    static ZooModel M(string id, string family, string? parent, string op, Strength s, string? with = null, string? second = null) =>
+    static GroundTruthModel M(string id, string family, string? parent, string op, Strength s, string? with = null, string? second = null) =>
         new(id, family, parent, op, s, with == null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["with"] = with }, second);
 
     [Fact]

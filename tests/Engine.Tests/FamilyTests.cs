@@ -1,5 +1,8 @@
-using Reef.Engine.Calibration;
-using Reef.Engine.Families;
+using Reef.Engine.Analysis;
+using Reef.Engine.Analysis.Calibration;
+using Reef.Engine.Analysis.Families;
+using Reef.Engine.Analysis.Lineage;
+using Reef.Engine.Checkpoints;
 
 namespace Reef.Engine.Tests;
 
@@ -66,15 +69,15 @@ public class FamilyTests
         Assert.Empty(ParentHints.BaseModels("# no front matter\nbase_model: x"));
 
         string[] ids = ["meta-llama/Llama-2-7b-hf", "finetunes/chat", "local/Llama-2-7b-hf"];
-        Assert.Equal(0, ParentHints.Resolve("meta-llama/Llama-2-7b-hf", ids, 1));
-        Assert.Equal(0, ParentHints.Resolve("/models/meta-llama/Llama-2-7b-hf", ids, 1)); // a local path ending in the hub id
-        Assert.Equal(-1, ParentHints.Resolve("finetunes/chat", ids, 1)); // itself
-        Assert.Equal(-1, ParentHints.Resolve("mistralai/Mistral-7B-v0.1", ids, 1));
+        Assert.Equal(0, ParentHintResolver.Resolve("meta-llama/Llama-2-7b-hf", ids, 1));
+        Assert.Equal(0, ParentHintResolver.Resolve("/models/meta-llama/Llama-2-7b-hf", ids, 1)); // a local path ending in the hub id
+        Assert.Equal(-1, ParentHintResolver.Resolve("finetunes/chat", ids, 1)); // itself
+        Assert.Equal(-1, ParentHintResolver.Resolve("mistralai/Mistral-7B-v0.1", ids, 1));
 
         using var temp = new TempDirectory();
         Directory.CreateDirectory(temp.Sub("m"));
         File.WriteAllText(temp.Sub("m/README.md"), "---\nbase_model: org/parent\n---\n");
         File.WriteAllText(temp.Sub("m/config.json"), """{"_name_or_path": "org/other"}""");
-        Assert.Equal([("org/parent", "README.md base_model"), ("org/other", "config.json _name_or_path")], ParentHints.Read(temp.Sub("m")));
+        Assert.Equal([new ParentHint("org/parent", "README.md base_model"), new ParentHint("org/other", "config.json _name_or_path")], ParentHints.Read(temp.Sub("m")));
     }
 }

@@ -8,7 +8,7 @@ public class FingerprintFileTests
     {
         var random = new Random(1);
         var layers = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 10 * 6).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
-        return Fingerprint.FromActivations(new Activations(10, 6, layers), new ModelIdentity("m", "abc", "LlamaForCausalLM", 3, 6, 100), "builtin", new string('f', 64), 2);
+        return Fingerprint.FromActivations(new CapturedActivations(10, 6, layers), new ModelIdentity("m", "abc", "LlamaForCausalLM", 3, 6, 100), "builtin", new string('f', 64), 2);
     }
 
     [Fact]

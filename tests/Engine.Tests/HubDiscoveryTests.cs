@@ -1,3 +1,4 @@
+using Reef.Engine.Hubs;
 using Reef.Engine.Checkpoints;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Models;

@@ -1,5 +1,5 @@
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Derivation;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;

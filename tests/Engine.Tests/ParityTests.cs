@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Architecture = Reef.Engine.Models.Architecture;
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Derivation;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;

@@ -1,7 +1,7 @@
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Derivation;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Tokenization;
-using Reef.Engine.Training;
+using Reef.Engine.Lab.Training;
 
 namespace Reef.Engine.Tests;
 
@@ -45,7 +45,7 @@ public class TrainingTests
         Assert.True(result.FinalLoss < result.FirstLoss - 1.5, $"loss {result.FirstLoss:F2} -> {result.FinalLoss:F2}");
         var checkpoint = Checkpoint.Open(temp.Sub("model"));
         Assert.Equal(ByteLevelTokenizer.VocabSize(40), checkpoint.Config.VocabSize);
-        Assert.Equal("train", Lineage.Read(temp.Sub("model"))!.Op);
+        Assert.Equal("train", DerivationRecord.Read(temp.Sub("model"))!.Op);
     }
 
     [Fact]

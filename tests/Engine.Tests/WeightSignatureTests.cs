@@ -1,4 +1,4 @@
-using Reef.Engine.Derivation;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Models;
 using Reef.Engine.Weights;
 

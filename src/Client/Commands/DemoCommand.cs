@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
-using Reef.Engine.Training;
-using Reef.Engine.Zoo;
+using Reef.Engine.Lab.Training;
+using Reef.Engine.Lab.Zoo;
 
 namespace Reef.Client.Commands;
 

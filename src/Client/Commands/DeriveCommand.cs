@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Derivation;
-using Reef.Engine.Training;
+using Reef.Engine.Lab.Derivation;
+using Reef.Engine.Lab.Training;
 
 namespace Reef.Client.Commands;
 
@@ -47,7 +47,6 @@ public static class DeriveCommand
             var s = parse.GetValue(seed);
             var parameters = new Dictionary<string, string>();
             string F(double v) => v.ToString(CultureInfo.InvariantCulture);
-            var sourceCheckpoint = Checkpoint.Open(source);
             switch (parse.GetValue(op))
             {
                 case "permute":
@@ -112,7 +111,7 @@ public static class DeriveCommand
                     break;
                 }
             }
-            new Lineage(parse.GetValue(op)!, source, sourceCheckpoint.ComputeContentHash(), parameters, s).Write(target);
+            DerivationRecord.For(parse.GetValue(op)!, source, source, parameters, s).Write(target);
             context.Out.WriteLine($"wrote {target} ({parse.GetValue(op)} of {source})");
             return ExitCodes.Success;
         });

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
-using Reef.Client.Reporting;
+using Reef.Client.Outputs;
 using Reef.Client.Scanning;
-using Reef.Engine.Analysis;
 using Reef.Engine.Similarity;
 using Reef.Grains.Abstractions;
 
@@ -38,23 +36,6 @@ public static class ScanCommand
         return command;
     }
 
-    const int SuspectPairs = 6;
-
-    static IEnumerable<(int, int)> AllPairs(int n) =>
-        from i in Enumerable.Range(0, n) from j in Enumerable.Range(i + 1, n - i - 1) select (i, j);
-
-    /// <summary>
-    /// The pairs whose layer matrices the report shows: the victim's suspects, or else the registry's pairs, ranked
-    /// as the suspects list ranks them. Identical contents (one fingerprint) are left out: their matrix says nothing.
-    /// </summary>
-    static IEnumerable<(int, int)> TopSuspects(RegistryAnalysis analysis, string? victim)
-    {
-        // An unknown victim shows the registry's pairs; its suspects list then reports the unknown id.
-        int? v = analysis.Models.Select(m => m.Id).ToList().IndexOf(victim ?? "") is >= 0 and var index ? index : null;
-        return analysis.StrongestPairs(v).Where(p => analysis.Models[p.A].ContentKey != analysis.Models[p.B].ContentKey)
-            .Select(p => (p.A, p.B)).Take(SuspectPairs);
-    }
-
     static async Task<int> Run(ParseResult parse, CliContext context, CommonOptions common, AnalysisOptions analysisOptions, ConnectionOptions connection, string hub,
         string? output, string? victim, string? scanId, bool layers, int window, bool json)
     {
@@ -66,30 +47,17 @@ public static class ScanCommand
         await using var cluster = await connection.OpenAsync(parse, context);
         var id = scanId ?? ScanRunner.DefaultScanId(hub, registry);
         context.Error.WriteLine($"scan {id}: {hub} on {cluster.Description}, {probes.Count} probes ({probes.Name})");
-        var result = await ScanRunner.RunAsync(cluster.Client, cluster.Store, id, hub, registry, probes, common.Batch(parse),
-            parse.GetValue(common.Dtype)!, window, context.Progress("scan"));
-
-        var analysis = RegistryAnalyzer.Analyze(result, analysisOptions.Weights(parse), policy, context.Progress("weights"));
-        // Every pair's layer matrix on request; otherwise those of the top suspects, for the report.
-        var pairs = new List<(string, string, PairComparison)>();
-        var m = result.Matrix;
-        foreach (var (i, j) in layers ? AllPairs(m.Ids.Count) : TopSuspects(analysis, victim))
-        {
-            var key = m.FingerprintKeys[i] + "|" + m.FingerprintKeys[j];
-            pairs.Add((m.Ids[i], m.Ids[j], await ScanRunner.Retry(() => cluster.Client.GetGrain<IComparisonGrain>(key).GetAsync(), default)));
-        }
-        ScanOutput.Write(outDir, result.Progress, analysis, probes, Kernel.Linear, pairs);
-        var report = HtmlReport.Write(outDir);
+        var job = new ScanJob(hub, registry, id, probes, common.Batch(parse), parse.GetValue(common.Dtype)!, window, Kernel.Linear, policy,
+            analysisOptions.Weights(parse), outDir, layers ? LayerMatrices.All : LayerMatrices.TopSuspects, victim);
+        var result = await ScanPipeline.RunAsync(cluster.Client, cluster.Store, job, context.Progress("scan"));
+        var analysis = result.Analysis;
+        var report = result.Report;
 
         var p = result.Progress;
         if (json)
-            context.Out.WriteLine(JsonSerializer.Serialize(new
-            {
-                scan = p.ScanId, models = p.Total, fingerprinted = p.Done, extracted = p.Extracted, reused = p.Reused, failed = p.Failed,
-                failures = p.Models.Where(m => m.Status == FingerprintStatus.Failed).Select(m => new { id = m.Id, reason = m.FailureReason }),
-                output = Path.GetFullPath(outDir), report = Path.GetFullPath(report),
-                suspects = victim != null ? SuspectsCommand.Rank(analysis, victim, 10) : null,
-            }));
+            context.Out.WriteLine(new ScanSummary(p.ScanId, p.Total, p.Done, p.Extracted, p.Reused, p.Failed,
+                p.Models.Where(m => m.Status == FingerprintStatus.Failed).Select(m => new FailedModel(m.Id, m.FailureReason)).ToList(),
+                Path.GetFullPath(outDir), Path.GetFullPath(report), victim != null ? SuspectsCommand.Rank(analysis, victim, 10) : null).ToJson());
         else
         {
             context.Out.WriteLine($"scan {p.ScanId}: {p.Done} of {p.Total} models fingerprinted ({p.Extracted} extracted, {p.Reused} reused), {p.Failed} failed");

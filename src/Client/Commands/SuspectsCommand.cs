@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Reef.Client.Scanning;
 using Reef.Engine.Analysis;
-using Reef.Engine.Calibration;
 using Reef.Grains.Abstractions;
 
 namespace Reef.Client.Commands;
@@ -30,19 +29,22 @@ public static class SuspectsCommand
         var top = new Option<int>("--top") { Description = "How many to list.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
         var connection = new ConnectionOptions();
-        var command = new Command("suspects", "Rank the registry's models by REEF similarity to MODEL.") { model, top, json };
+        var analysisOptions = new AnalysisOptions();
+        var command = new Command("suspects", "Rank the registry's models by the evidence that they derive from MODEL (or it from them).") { model, top, json };
+        analysisOptions.AddTo(command);
         connection.AddTo(command);
-        command.SetAction(parse => Run(parse, context, connection, parse.GetValue(model)!, parse.GetValue(top), parse.GetValue(json)).GetAwaiter().GetResult());
+        command.SetAction(parse => Run(parse, context, connection, analysisOptions, parse.GetValue(model)!, parse.GetValue(top), parse.GetValue(json))
+            .GetAwaiter().GetResult());
         return command;
     }
 
-    static async Task<int> Run(ParseResult parse, CliContext context, ConnectionOptions connection, string model, int top, bool json)
+    static async Task<int> Run(ParseResult parse, CliContext context, ConnectionOptions connection, AnalysisOptions analysisOptions, string model, int top,
+        bool json)
     {
         await using var cluster = await connection.OpenAsync(parse, context);
         var matrix = await cluster.Client.GetGrain<IRegistryGrain>(parse.GetValue(connection.Registry)!).GetMatrixAsync(null);
-        // The registry holds scores, not checkpoints: calibrated against its pooled unrelated pairs, without weights.
-        var models = matrix.Ids.Select((id, i) => new RegistryModel(id, "registry", 0, 0, 0, matrix.FingerprintKeys[i])).ToList();
-        var analysis = RegistryAnalysis.Analyze(models, RegistryAnalyzer.Scores(matrix), null, null);
+        // The same analysis a scan makes: the registry keeps each model's facts and weight scores beside its REEF scores.
+        var analysis = MatrixAnalysis.Analyze(matrix, analysisOptions.Weights(parse), analysisOptions.Policy(parse));
         if (json) context.Out.WriteLine(JsonSerializer.Serialize(Rank(analysis, model, top)));
         else context.Out.Write(Table(analysis, model, top));
         return ExitCodes.Success;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Reef.Engine.Training;
+using Reef.Engine.Lab.Training;
 
 namespace Reef.Client.Commands;
 

@@ -1,7 +1,8 @@
+using Reef.Engine.Hubs;
 using System.CommandLine;
 using System.Diagnostics;
-using Reef.Engine.Training;
-using Reef.Engine.Zoo;
+using Reef.Engine.Lab.Training;
+using Reef.Engine.Lab.Zoo;
 
 namespace Reef.Client.Commands;
 
@@ -36,6 +37,6 @@ public static class ZooCommand
         var clock = Stopwatch.StartNew();
         context.Error.WriteLine($"building the {size.Name} zoo in {hub} (models already there are kept)");
         ZooBuilder.Build(hub, ZooPlan.For(size, seed), seed, corpora, line => context.Error.WriteLine(line), context.Progress);
-        context.Error.WriteLine($"zoo ready in {clock.Elapsed.TotalSeconds:F0} s: {hub}/{ZooBuilder.LineageFile}");
+        context.Error.WriteLine($"zoo ready in {clock.Elapsed.TotalSeconds:F0} s: {hub}/{GroundTruth.FileName}");
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
+using Reef.Client.Outputs;
+using Reef.Engine.Analysis.Evaluation;
 
 namespace Reef.Client.Reporting;
 
@@ -52,9 +53,9 @@ public static class HtmlReport
         var run = data.Run;
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-            .Append($"<title>ReefCluster scan {E(Text(run, "scan"))}</title>")
+            .Append($"<title>ReefCluster scan {E(run.Scan)}</title>")
             .Append("<style>").Append(Style).Append("</style></head><body>\n");
-        html.Append($"<h1>ReefCluster scan <code>{E(Text(run, "scan"))}</code></h1>\n");
+        html.Append($"<h1>ReefCluster scan <code>{E(run.Scan)}</code></h1>\n");
         Metadata(html, data);
         MatrixSection(html, data, order, matrixPng);
         FamiliesSection(html, data);
@@ -69,22 +70,22 @@ public static class HtmlReport
     static void Metadata(StringBuilder html, ScanReportData data)
     {
         var run = data.Run;
-        var probes = run["probe_set"] as JsonObject;
-        var verdict = run["verdict"] as JsonObject;
+        var probes = run.ProbeSet;
+        var verdict = run.Verdict;
         var failed = data.Models.Count(m => m.Status == "failed");
         html.Append("<section><h2>Run</h2><table class=\"meta\">");
-        Row(html, "Hub", Text(run, "hub"));
-        Row(html, "Registry", Text(run, "registry"));
-        Row(html, "Started", Text(run, "started"));
-        Row(html, "Finished", Text(run, "finished"));
-        Row(html, "Probe set", $"{Text(probes, "name")} — n = {Text(probes, "statements")} statements, hash {Short(Text(probes, "hash"))}");
-        Row(html, "Method", $"{Text(run, "method")}; {Text(run, "kernel")} kernel, {Text(run, "preprocessing")} activations");
-        Row(html, "Engine version", Text(run, "engine_version"));
-        Row(html, "Models", $"{data.Ids.Count} fingerprinted ({Text(run, "extracted")} extracted, {Text(run, "reused")} reused), {failed} failed");
-        Row(html, "Verdict", verdict?["fallback"] is { } fallback ? fallback.ToString()
-            : $"calibrated on this registry's unrelated pairs: {Text(verdict, "score")}" + (verdict?["combined_with"] is { } with ? $" with {with}" : "") +
-              $"; derived if p ≤ {Text(verdict, "derived_if_p_at_most")} (family-wise error {Text(verdict, "familywise_error")} over all pairs), " +
-              $"unrelated if p > {Text(verdict, "unrelated_if_p_above")}, else inconclusive");
+        Row(html, "Hub", run.Hub);
+        Row(html, "Registry", run.Registry);
+        Row(html, "Started", Date(run.Started));
+        Row(html, "Finished", Date(run.Finished));
+        Row(html, "Probe set", $"{probes.Name} — n = {probes.Statements} statements, hash {Short(probes.Hash)}");
+        Row(html, "Method", $"{run.Method}; {run.Kernel} kernel, {run.Preprocessing} activations");
+        Row(html, "Engine version", run.EngineVersion);
+        Row(html, "Models", $"{data.Ids.Count} fingerprinted ({run.Extracted} extracted, {run.Reused} reused), {failed} failed");
+        Row(html, "Verdict", verdict.Fallback ?? string.Create(CultureInfo.InvariantCulture,
+            $"calibrated on this registry's unrelated pairs: {verdict.Score}{(verdict.CombinedWith is { } with ? $" with {with}" : "")}" +
+            $"; derived if p ≤ {verdict.DerivedIfPAtMost} (family-wise error {verdict.FamilywiseError} over all pairs), " +
+            $"unrelated if p > {verdict.UnrelatedIfPAbove}, else inconclusive"));
         html.Append("</table></section>\n");
     }
 
@@ -126,7 +127,7 @@ public static class HtmlReport
             {
                 int i = order[r], j = order[c];
                 html.Append(CultureInfo.InvariantCulture, $"<rect x=\"{left + c * step:F2}\" y=\"{top + r * step:F2}\" width=\"{step:F2}\" height=\"{step:F2}\" fill-opacity=\"0\">")
-                    .Append($"<title>{E(data.Ids[i])} × {E(data.Ids[j])}: {Score(data.Score(i, j))} {data.Verdicts[i][j]}</title></rect>");
+                    .Append($"<title>{E(data.Ids[i])} × {E(data.Ids[j])}: {Score(data.Score(i, j))} {data.Verdict(i, j)}</title></rect>");
             }
         var start = 0;
         foreach (var family in OrderedFamilies(data))
@@ -158,8 +159,8 @@ public static class HtmlReport
             {
                 var closest = members.Where(j => j != i).OrderByDescending(j => data.Score(i, j)).First();
                 var score = i == center ? "—" : Score(data.Score(i, center));
-                var verdict = i == center ? "" : data.Verdicts[i][center] ?? "";
-                var p = i == center ? "—" : ComparisonText.PValue(data.Log10P[i][center]);
+                var verdict = i == center ? "" : data.Verdict(i, center) ?? "";
+                var p = i == center ? "—" : ComparisonText.PValue(data.Log10P(i, center));
                 var parent = data.Lineage.TryGetValue(data.Ids[i], out var edge) ? edge.Parent is { } pid ? $"<code>{E(pid)}</code> ({E(edge.Basis)})" : "root" : "—";
                 html.Append($"<tr><td><code>{E(data.Ids[i])}</code></td><td class=\"num\">{score}</td><td class=\"num\">{p}</td><td class=\"{verdict}\">{verdict}</td><td>{parent}</td>")
                     .Append($"<td><code>{E(data.Ids[closest])}</code> {Score(data.Score(i, closest))}</td></tr>\n");
@@ -189,13 +190,13 @@ public static class HtmlReport
             int rows = pair.Matrix.Length, cols = rows == 0 ? 0 : pair.Matrix[0].Length;
             if (rows == 0 || cols == 0) continue;
             var cell = Heatmap.CellFor(Math.Max(rows, cols), 220);
-            var png = Convert.ToBase64String(Heatmap.Png(rows, cols, (i, j) => pair.Matrix[i][j], cell));
+            var png = Convert.ToBase64String(Heatmap.Png(rows, cols, (i, j) => pair.Matrix[i][j] ?? double.NaN, cell));
             int a = index[pair.A], b = index[pair.B];
-            var diagonal = Enumerable.Range(0, Math.Min(rows, cols)).Select(k => pair.Matrix[k * rows / Math.Min(rows, cols)][k * cols / Math.Min(rows, cols)]).Average();
+            var diagonal = Enumerable.Range(0, Math.Min(rows, cols)).Select(k => pair.Matrix[k * rows / Math.Min(rows, cols)][k * cols / Math.Min(rows, cols)] ?? double.NaN).Average();
             html.Append("<figure>")
                 .Append(CultureInfo.InvariantCulture, $"<img alt=\"layer CKA of {E(pair.A)} and {E(pair.B)}\" width=\"{cols * cell}\" height=\"{rows * cell}\" src=\"data:image/png;base64,{png}\">")
                 .Append($"<figcaption><code>{E(pair.A)}</code><br>× <code>{E(pair.B)}</code><br>REEF {Score(data.Score(a, b))} ")
-                .Append($"<span class=\"{data.Verdicts[a][b]}\">{data.Verdicts[a][b]}</span>; ")
+                .Append($"<span class=\"{data.Verdict(a, b)}\">{data.Verdict(a, b)}</span>; ")
                 .Append(CultureInfo.InvariantCulture, $"{rows}×{cols} layers, mean along the diagonal {diagonal:F3}</figcaption></figure>\n");
         }
         html.Append("</div></section>\n");
@@ -205,26 +206,28 @@ public static class HtmlReport
     static void EvaluationSection(StringBuilder html, ScanReportData data)
     {
         if (data.Evaluation is not { } e) return;
-        static string F(JsonNode? v) => v == null ? "—" : v.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture);
-        static string Cells(JsonNode? s) => s == null ? "<td>—</td><td>—</td><td>—</td>"
-            : $"<td class=\"num\">{F(s["auc"])}</td><td class=\"num\">{F(s["tpr_at_1pct_fpr"])}</td><td class=\"num\">{F(s["tpr_at_5pct_fpr"])}</td>";
+        static string F(double? v) => v == null ? "—" : v.Value.ToString("F3", CultureInfo.InvariantCulture);
+        static string Cells(RocFigures? s) => s == null ? "<td>—</td><td>—</td><td>—</td>"
+            : $"<td class=\"num\">{F(s.Auc)}</td><td class=\"num\">{F(s.TprAt1PctFpr)}</td><td class=\"num\">{F(s.TprAt5PctFpr)}</td>";
+        var pairs = e.Pairs;
         html.Append("<section id=\"evaluation\"><h2>Evaluation against the ground truth</h2>")
-            .Append($"<p>Truth: <code>{E(Text(e["run"] as JsonObject, "truth"))}</code>; {E(e["models"]?.ToString() ?? "")} models; pairs: {E(e["pairs"]?.ToJsonString() ?? "")}. ")
+            .Append($"<p>Truth: <code>{E(e.Run.Truth)}</code>; {e.Models} models; pairs: {pairs.DerivedLight} derived (light), {pairs.DerivedHeavy} derived (heavy), ")
+            .Append($"{pairs.Related} related, {pairs.Unrelated} unrelated. ")
             .Append("Positives are pairs where one model descends from the other (light: every step light); negatives are pairs with no common ancestor.</p>\n")
             .Append("<table class=\"family\"><tr><th>score</th><th>light AUC</th><th>TPR @ 1 % FPR</th><th>TPR @ 5 % FPR</th><th>heavy AUC</th><th>TPR @ 1 % FPR</th><th>TPR @ 5 % FPR</th></tr>\n");
-        foreach (var (name, _) in Engine.Evaluation.RegistryEvaluation.Scores)
-            html.Append($"<tr><td><code>{name}</code></td>{Cells(e["separation"]?["light"]?[name])}{Cells(e["separation"]?["heavy"]?[name])}</tr>\n");
+        foreach (var (name, _) in RegistryEvaluation.Scores)
+            html.Append($"<tr><td><code>{name}</code></td>{Cells(e.Separation.Light.Of(name))}{Cells(e.Separation.Heavy.Of(name))}</tr>\n");
         html.Append("</table>\n<h3>By derivation op (verdict evidence)</h3><table class=\"family\"><tr><th>op</th><th>strength</th><th>pairs</th><th>AUC</th><th>TPR @ 1 %</th><th>TPR @ 5 %</th></tr>\n");
-        foreach (var row in e["by_op"]?.AsArray() ?? [])
-            html.Append($"<tr><td>{E(row!["op"]!.ToString())}</td><td>{E(row["strength"]!.ToString())}</td><td class=\"num\">{row["pairs"]}</td>{Cells(row["verdict_evidence"])}</tr>\n");
+        foreach (var row in e.ByOp)
+            html.Append($"<tr><td>{E(row.Op)}</td><td>{E(row.Strength)}</td><td class=\"num\">{row.Pairs}</td>{Cells(row.VerdictEvidence)}</tr>\n");
         html.Append("</table>\n<h3>Verdicts (rows: truth)</h3><table class=\"family\"><tr><th></th><th>derived</th><th>inconclusive</th><th>unrelated</th></tr>\n");
-        foreach (var (truth, row) in e["confusion"]?.AsObject() ?? [])
-            html.Append($"<tr><th>{E(truth)}</th><td class=\"num\">{row!["derived"]}</td><td class=\"num\">{row["inconclusive"]}</td><td class=\"num\">{row["unrelated"]}</td></tr>\n");
+        foreach (var (truth, row) in new[] { ("derived", e.Confusion.Derived), ("related", e.Confusion.Related), ("unrelated", e.Confusion.Unrelated) })
+            html.Append($"<tr><th>{truth}</th><td class=\"num\">{row.Derived}</td><td class=\"num\">{row.Inconclusive}</td><td class=\"num\">{row.Unrelated}</td></tr>\n");
         html.Append("</table>\n<ul>");
-        foreach (var twin in e["same_data_other_seed"]?.AsArray() ?? [])
-            html.Append($"<li>Same data, other seed: <code>{E(twin!["a"]!.ToString())}</code> vs <code>{E(twin["b"]!.ToString())}</code>: <span class=\"{E(twin["verdict"]!.ToString())}\">{E(twin["verdict"]!.ToString())}</span> ({E(twin["basis"]?.ToString() ?? "")})</li>");
-        html.Append($"<li>Families: adjusted Rand index {F(e["families"]?["ari"])} ({e["families"]?["proposed"]} proposed, {e["families"]?["truth"]} true)</li>")
-            .Append($"<li>Lineage from scores alone: {F(e["lineage_scores_only"]?["edge_accuracy"])} of edges right, roots {e["lineage_scores_only"]?["roots_found"]} of {e["lineage_scores_only"]?["roots"]}; with checkpoint metadata: {F(e["lineage"]?["edge_accuracy"])}</li>")
+        foreach (var twin in e.SameDataOtherSeed)
+            html.Append($"<li>Same data, other seed: <code>{E(twin.A)}</code> vs <code>{E(twin.B)}</code>: <span class=\"{E(twin.Verdict)}\">{E(twin.Verdict)}</span> ({E(twin.Basis)})</li>");
+        html.Append($"<li>Families: adjusted Rand index {F(e.Families.Ari)} ({e.Families.Proposed} proposed, {e.Families.Truth} true)</li>")
+            .Append($"<li>Lineage from scores alone: {F(e.LineageScoresOnly.EdgeAccuracy)} of edges right, roots {e.LineageScoresOnly.RootsFound} of {e.LineageScoresOnly.Roots}; with checkpoint metadata: {F(e.Lineage.EdgeAccuracy)}</li>")
             .Append("</ul></section>\n");
     }
 
@@ -236,7 +239,7 @@ public static class HtmlReport
         else
         {
             html.Append("<table><tr><th>model</th><th>reason</th></tr>");
-            foreach (var (id, _, reason) in failed) html.Append($"<tr><td><code>{E(id)}</code></td><td>{E(reason ?? "")}</td></tr>");
+            foreach (var m in failed) html.Append($"<tr><td><code>{E(m.Id)}</code></td><td>{E(m.Reason ?? "")}</td></tr>");
             html.Append("</table>");
         }
         html.Append("</section>\n");
@@ -250,7 +253,7 @@ public static class HtmlReport
 
     static void Row(StringBuilder html, string name, string value) => html.Append($"<tr><th>{E(name)}</th><td>{E(value)}</td></tr>");
 
-    static string Text(JsonObject? json, string name) => json?[name]?.ToString() ?? "—";
+    static string Date(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'zzz", CultureInfo.InvariantCulture) ?? "—";
 
     static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 

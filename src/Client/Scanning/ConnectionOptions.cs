@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Reef.Silo;
+using Reef.Hosting;
 
 namespace Reef.Client.Scanning;
 

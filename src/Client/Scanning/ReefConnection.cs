@@ -7,7 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Reef.Engine.Store;
-using Reef.Silo;
+using Reef.Engine.Models;
+using Reef.Hosting;
 using StackExchange.Redis;
 
 namespace Reef.Client.Scanning;
@@ -79,7 +80,7 @@ public sealed class ReefConnection : IAsyncDisposable
         {
             Clustering = "localhost", StateDirectory = stateDirectory, SiloPort = FreePort(), GatewayPort = gatewayPort,
             // The embedded silo is its own accelerator silo: one extraction at a time on the CPU, or one per GPU.
-            Accelerators = Math.Max(1, TorchSharp.torch.cuda.is_available() ? TorchSharp.torch.cuda.device_count() : 0),
+            Accelerators = Math.Max(1, ComputeOptions.CudaDevices),
         }));
         var embedded = builder.Build();
         await embedded.StartAsync();

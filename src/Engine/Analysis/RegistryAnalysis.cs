@@ -1,5 +1,6 @@
-using Reef.Engine.Calibration;
-using Reef.Engine.Families;
+using Reef.Engine.Analysis.Calibration;
+using Reef.Engine.Analysis.Families;
+using Reef.Engine.Analysis.Lineage;
 using Reef.Engine.Similarity;
 
 namespace Reef.Engine.Analysis;

@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+using Reef.Engine.Analysis.Calibration;
+using Reef.Engine.Probes;
+
+namespace Reef.Client.Outputs;
+
+/// <summary>
+/// matrix.json: a scan's every score, verdict and failure, with the run's metadata. Matrices are row-major over
+/// <see cref="Ids"/> (the fingerprinted models), null where there is no value. Written and read back through these
+/// records only (<see cref="OutputFiles"/>).
+/// </summary>
+public sealed record MatrixFile
+{
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = OutputFiles.FormatVersion;
+    [JsonPropertyName("scan")] public required string Scan { get; init; }
+    [JsonPropertyName("hub")] public required string Hub { get; init; }
+    [JsonPropertyName("registry")] public required string Registry { get; init; }
+    [JsonPropertyName("started")] public DateTimeOffset? Started { get; init; }
+    [JsonPropertyName("finished")] public DateTimeOffset? Finished { get; init; }
+    [JsonPropertyName("probe_set")] public required ProbeSetSummary ProbeSet { get; init; }
+    [JsonPropertyName("method")] public required string Method { get; init; }
+    [JsonPropertyName("engine_version")] public required string EngineVersion { get; init; }
+    [JsonPropertyName("kernel")] public required string Kernel { get; init; }
+    [JsonPropertyName("preprocessing")] public required string Preprocessing { get; init; }
+    [JsonPropertyName("verdict")] public required VerdictRule Verdict { get; init; }
+    [JsonPropertyName("extracted")] public required int Extracted { get; init; }
+    [JsonPropertyName("reused")] public required int Reused { get; init; }
+    [JsonPropertyName("failed_count")] public required int FailedCount { get; init; }
+    /// <summary>The fingerprinted models, in matrix order.</summary>
+    [JsonPropertyName("ids")] public required IReadOnlyList<string> Ids { get; init; }
+    /// <summary>Every model the scan found, fingerprinted or not.</summary>
+    [JsonPropertyName("models")] public required IReadOnlyList<ModelEntry> Models { get; init; }
+    /// <summary>Linear (or the run's kernel) CKA at REEF's relative-depth layer.</summary>
+    [JsonPropertyName("reef_layer")] public required double?[][] ReefLayer { get; init; }
+    [JsonPropertyName("best_pair")] public required double?[][] BestPair { get; init; }
+    /// <summary>Mean CKA along the monotone layer alignment.</summary>
+    [JsonPropertyName("alignment")] public required double?[][] Alignment { get; init; }
+    /// <summary>Weight-signature scores; null as a whole when the run left the weights out.</summary>
+    [JsonPropertyName("weights")] public double?[][]? Weights { get; init; }
+    /// <summary>Each pair's calibrated p-value: the estimated false-positive rate of "derived".</summary>
+    [JsonPropertyName("p_values")] public required double?[][] PValues { get; init; }
+    /// <summary>The same in log10: far in the tail a p-value underflows a double.</summary>
+    [JsonPropertyName("log10_p")] public required double?[][] Log10P { get; init; }
+    [JsonPropertyName("verdicts")] public required string?[][] Verdicts { get; init; }
+    [JsonPropertyName("failed")] public required IReadOnlyList<FailedModel> Failed { get; init; }
+    /// <summary>Layer-by-layer CKA of the pairs the scan kept (the top suspects', or every pair's with --layers).</summary>
+    [JsonPropertyName("layers"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LayerPair>? Layers { get; init; }
+}
+
+/// <summary>One model the scan found: its status, its fingerprint, and what its checkpoint said of itself.</summary>
+public sealed record ModelEntry
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    /// <summary>pending, hashing, extracting, done or failed.</summary>
+    [JsonPropertyName("status")] public required string Status { get; init; }
+    [JsonPropertyName("fingerprint")] public string? Fingerprint { get; init; }
+    [JsonPropertyName("reused")] public bool Reused { get; init; }
+    [JsonPropertyName("silo")] public string? Silo { get; init; }
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+    [JsonPropertyName("architecture")] public string? Architecture { get; init; }
+    [JsonPropertyName("layers")] public int? Layers { get; init; }
+    [JsonPropertyName("hidden_size")] public int? HiddenSize { get; init; }
+    [JsonPropertyName("parameters")] public long? Parameters { get; init; }
+    /// <summary>Parent names the checkpoint gives (model card, config, reef_lineage.json).</summary>
+    [JsonPropertyName("parent_hints")] public IReadOnlyList<string>? ParentHints { get; init; }
+    /// <summary>Why the model has no weight signature, where it has none.</summary>
+    [JsonPropertyName("no_weight_signature")] public string? NoWeightSignature { get; init; }
+}
+
+public sealed record FailedModel(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("reason")] string? Reason);
+
+/// <summary>One pair's layer-by-layer CKA; <see cref="ReefLayer"/> is the paper's layer pair (A's layer, B's layer).</summary>
+public sealed record LayerPair(
+    [property: JsonPropertyName("a")] string A,
+    [property: JsonPropertyName("b")] string B,
+    [property: JsonPropertyName("reef_layer")] IReadOnlyList<int> ReefLayer,
+    [property: JsonPropertyName("matrix")] double?[][] Matrix);

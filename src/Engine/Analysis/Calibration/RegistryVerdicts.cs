@@ -1,0 +1,112 @@
+using Reef.Engine.Similarity;
+
+namespace Reef.Engine.Analysis.Calibration;
+
+/// <summary>
+/// Calibrated verdicts for every pair of a registry: each signal's scores are judged against the null fitted on
+/// the registry's own unrelated pairs (<see cref="ScoreCalibration"/>), the REEF and weight p-values are combined
+/// by Fisher's method where the weight signal is valid, and the combined p-value is the pair's estimated
+/// false-positive rate. Where the weights are comparable but not shared beyond chance, the pair is not called
+/// derived however alike its representations: that is REEF's known blind spot, two models trained on the same data.
+/// A registry too small to fit a null falls back to REEF's fixed bands, and says so.
+/// </summary>
+public sealed class RegistryVerdicts
+{
+    public required IReadOnlyList<RegistryModel> Models { get; init; }
+    /// <summary>[i, j] for i ≠ j; null where the pair has no score.</summary>
+    public required PairEvidence?[,] Pairs { get; init; }
+    public required VerdictPolicy Policy { get; init; }
+    public required ScoreCalibration Reef { get; init; }
+    public ScoreCalibration? Weights { get; init; }
+    /// <summary>The p-value at or below which a pair is derived.</summary>
+    public required double DerivedAtMost { get; init; }
+    /// <summary>Set when the registry was too small to calibrate: what the verdicts used instead.</summary>
+    public string? Fallback { get; init; }
+
+    public PairEvidence? this[int i, int j] => Pairs[i, j];
+
+    /// <summary>
+    /// Floor on the weight null's scale, in correlation units. Independently trained models' weight scores sit in
+    /// a narrow band (0.03–0.09 on the zoos) whose spread comes from what the models share (data, tokenizer), not
+    /// from chance, so the registry's spread understates how far an unrelated pair can land: on the quick zoo the
+    /// fitted scale was 0.0026 and two models trained on the same data scored 5 of those above. Derived pairs
+    /// score 0.48 and up. The floor keeps the p-value from claiming a precision the score does not have.
+    /// </summary>
+    public const double WeightNullMinimumScale = 0.02;
+
+    /// <param name="models">The registry's models.</param>
+    /// <param name="scores">REEF scores of every pair (NaN where not scored).</param>
+    /// <param name="weights">Weight-signature scores, NaN where not valid; null when not computed.</param>
+    /// <param name="policy">The score judged and the error rates.</param>
+    public static RegistryVerdicts Judge(IReadOnlyList<RegistryModel> models, PairScore[,] scores, double[,]? weights, VerdictPolicy? policy = null)
+    {
+        policy ??= VerdictPolicy.Default;
+        var n = models.Count;
+        var pairs = new List<(int I, int J)>();
+        for (var i = 0; i < n; i++)
+        for (var j = i + 1; j < n; j++)
+            if (scores[i, j] is { } s && !double.IsNaN(s.Reef) && models[i].ContentKey != models[j].ContentKey) pairs.Add((i, j));
+        PairGroup Group(int i, int j) => PairGroup.Of(models[i].Architecture, models[i].Layers, models[j].Architecture, models[j].Layers);
+
+        var reefName = policy.Score.Name();
+        var reef = ScoreCalibration.Fit(reefName, pairs.Select(p => (Group(p.I, p.J), policy.Score.Of(scores[p.I, p.J]))).ToList());
+        var weightPairs = weights == null ? [] : pairs.Where(p => !double.IsNaN(weights[p.I, p.J])).ToList();
+        var weightCalibration = weights == null ? null
+            : ScoreCalibration.Fit("weights", weightPairs.Select(p => (Group(p.I, p.J), weights[p.I, p.J])).ToList(), WeightNullMinimumScale);
+        var derivedAtMost = policy.DerivedAtMost(pairs.Count);
+        var logDerived = Math.Log(derivedAtMost);
+        var logUnrelated = Math.Log(policy.UnrelatedAbove);
+        var fallback = reef.Pooled == null
+            ? $"{pairs.Count} scored pairs are too few to fit the scores of unrelated models (needs {NullDistribution.MinimumCount}); verdicts use REEF's fixed bands on the REEF layer ({VerdictThresholds.Default.Derived} / {VerdictThresholds.Default.Unrelated}), without an error rate"
+            : null;
+
+        var result = new PairEvidence?[n, n];
+        for (var i = 0; i < n; i++)
+        for (var j = i + 1; j < n; j++)
+        {
+            if (scores[i, j] is not { } s || double.IsNaN(s.Reef)) continue;
+            PairEvidence evidence;
+            var group = Group(i, j);
+            var reefSignal = Signal(reef, reefName, policy.Score.Of(s), group);
+            var weightValue = weights?[i, j] ?? double.NaN;
+            var weightSignal = double.IsNaN(weightValue) ? null : Signal(weightCalibration!, "weights", weightValue, group);
+            if (models[i].ContentKey == models[j].ContentKey)
+                evidence = new PairEvidence(s, reefSignal, weightSignal, double.NegativeInfinity, Verdict.Derived, "same weights");
+            else if (fallback != null)
+                evidence = new PairEvidence(s, reefSignal, weightSignal, null, VerdictThresholds.Default.Judge(s.Reef), "fixed bands (registry too small to calibrate)");
+            else
+            {
+                var logs = new[] { reefSignal.LogP, weightSignal?.LogP }.OfType<double>().ToList();
+                var logP = logs.Count == 1 ? logs[0] : NormalTail.LogFisher(logs);
+                // Weights far above the null mean shared parameters: derived by definition. Where the weights are
+                // comparable, "derived" needs them to clear the bar on their own: representations alike without shared
+                // parameters are models trained on the same data (or distilled), which REEF alone cannot tell from a
+                // derivative.
+                var weightsShared = weightSignal?.LogP is not { } logWeights || logWeights <= logDerived;
+                var verdict = logP <= logDerived && weightsShared ? Verdict.Derived
+                    : logP > logUnrelated ? Verdict.Unrelated : Verdict.Inconclusive;
+                var basis = logs.Count == 2 ? $"{reefName} and weights combined" : reefName;
+                if (!weightsShared && logP <= logDerived) basis = $"{reefName} alike but weights not shared (same training data or distillation?)";
+                evidence = new PairEvidence(s, reefSignal, weightSignal, logP, verdict, basis);
+            }
+            result[i, j] = result[j, i] = evidence;
+        }
+        return new RegistryVerdicts
+        {
+            Models = models, Pairs = result, Policy = policy, Reef = reef, Weights = weightCalibration, DerivedAtMost = derivedAtMost, Fallback = fallback,
+        };
+    }
+
+    /// <summary>The verdict rule and the nulls it used, as matrix.json and eval.json state it.</summary>
+    public VerdictRule Describe()
+    {
+        static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
+        static IReadOnlyList<NullSummary> Nulls(ScoreCalibration? c) =>
+            (c?.Nulls ?? []).Select(n => new NullSummary(n.Group, n.Count, Round(n.Location), Round(n.Scale), Round(n.Max))).ToList();
+        return new VerdictRule(Policy.Score.Name(), Weights != null ? "weights (Fisher's method, where valid)" : null, DerivedAtMost,
+            Policy.FamilywiseError, Policy.UnrelatedAbove, Fallback, Nulls(Reef), Nulls(Weights));
+    }
+
+    static SignalEvidence Signal(ScoreCalibration calibration, string name, double value, PairGroup group) =>
+        calibration.For(group) is { } fitted ? new SignalEvidence(name, value, fitted.LogPValue(value), fitted.Group) : new SignalEvidence(name, value, null, null);
+}

@@ -1,0 +1,139 @@
+using Reef.Engine.Analysis;
+using Reef.Engine.Analysis.Calibration;
+using Reef.Engine.Analysis.Families;
+using Reef.Engine.Analysis.Lineage;
+using Reef.Engine.Similarity;
+using Reef.Engine.Hubs;
+
+namespace Reef.Engine.Analysis.Evaluation;
+
+/// <summary>
+/// A registry's analysis held against ground truth: how well each score separates derived from unrelated pairs
+/// (AUC, TPR at 1 % and 5 % FPR, by op and light/heavy), the verdicts' confusion matrix and calibration, the
+/// families' adjusted Rand index, and the lineage's edge accuracy: an <see cref="EvaluationReport"/>, written as eval.json
+/// and shown in the report.
+/// </summary>
+public static class RegistryEvaluation
+{
+    /// <summary>The scores separations are measured on, by name.</summary>
+    public static IReadOnlyList<(string Name, Func<PairEvidence, double, double> Value)> Scores { get; } =
+    [
+        ("reef_layer", (e, _) => e.Scores.Reef),
+        ("best_pair", (e, _) => e.Scores.Best),
+        ("alignment", (e, _) => e.Scores.Alignment),
+        ("weights", (_, w) => w),
+        ("verdict_evidence", (e, _) => e.LogP is { } l ? -l : double.NaN),
+    ];
+
+    /// <summary>The analysis of <paramref name="truth"/>'s hub against it; <paramref name="run"/> says what was evaluated.</summary>
+    public static EvaluationReport Evaluate(RegistryAnalysis analysis, IReadOnlyList<GroundTruthModel> truth, EvaluationRun run)
+    {
+        var relations = new TruthRelations(truth);
+        var models = analysis.Models;
+        var known = Enumerable.Range(0, models.Count).Where(i => relations.Contains(models[i].Id)).ToList();
+        var missing = truth.Select(t => t.Id).Except(known.Select(i => models[i].Id)).Order().ToList();
+
+        var pairs = new List<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)>();
+        foreach (var i in known)
+        foreach (var j in known)
+            if (i < j && analysis.Verdicts[i, j] is { } e)
+                pairs.Add((i, j, relations.Of(models[i].Id, models[j].Id), e, analysis.Weights?[i, j] ?? double.NaN));
+
+        var negatives = pairs.Where(p => p.Truth.Kind == RelationKind.Unrelated).ToList();
+        RocFigures? Figures(IReadOnlyList<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)> positives, string score)
+        {
+            var value = Scores.Single(s => s.Name == score).Value;
+            var pos = positives.Select(p => value(p.Evidence, p.Weight)).Where(double.IsFinite).ToList();
+            var neg = negatives.Select(p => value(p.Evidence, p.Weight)).Where(double.IsFinite).ToList();
+            if (pos.Count == 0 || neg.Count == 0) return null;
+            return new RocFigures(Round(Roc.Auc(pos, neg)), Round(Roc.TprAt(pos, neg, 0.01)), Round(Roc.TprAt(pos, neg, 0.05)), pos.Count, neg.Count);
+        }
+        Separation Separate(IReadOnlyList<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)> positives) => new()
+        {
+            Pairs = positives.Count, ReefLayer = Figures(positives, "reef_layer"), BestPair = Figures(positives, "best_pair"),
+            Alignment = Figures(positives, "alignment"), Weights = Figures(positives, "weights"), VerdictEvidence = Figures(positives, "verdict_evidence"),
+        };
+        var derived = pairs.Where(p => p.Truth.Kind == RelationKind.Derived).ToList();
+        var separation = new SeparationByStrength(Separate(derived.Where(p => p.Truth.Strength == Strength.Light).ToList()),
+            Separate(derived.Where(p => p.Truth.Strength == Strength.Heavy).ToList()));
+        var byOp = derived.GroupBy(p => (p.Truth.Op, p.Truth.Strength)).OrderBy(g => g.Key.Strength).ThenBy(g => g.Key.Op)
+            .Select(g => new OpSeparation
+            {
+                Pairs = g.Count(), ReefLayer = Figures(g.ToList(), "reef_layer"), BestPair = Figures(g.ToList(), "best_pair"),
+                Alignment = Figures(g.ToList(), "alignment"), Weights = Figures(g.ToList(), "weights"),
+                VerdictEvidence = Figures(g.ToList(), "verdict_evidence"), Op = g.Key.Op!, Strength = Name(g.Key.Strength),
+            }).ToList();
+
+        VerdictCounts Count(IEnumerable<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)> of)
+        {
+            var list = of.ToList();
+            return new VerdictCounts(list.Count(p => p.Evidence.Verdict == Verdict.Derived), list.Count(p => p.Evidence.Verdict == Verdict.Inconclusive),
+                list.Count(p => p.Evidence.Verdict == Verdict.Unrelated));
+        }
+        var confusion = new Confusion(Count(pairs.Where(p => p.Truth.Kind == RelationKind.Derived)),
+            Count(pairs.Where(p => p.Truth.Kind == RelationKind.Related)), Count(negatives));
+
+        // Calibration: of the pairs truly unrelated, how many have a p-value at or below each level.
+        var withP = negatives.Where(p => p.Evidence.LogP != null).ToList();
+        var calibration = new[] { analysis.Verdicts.DerivedAtMost, 0.001, 0.01, 0.05 }.Select(alpha =>
+        {
+            var below = withP.Count(p => p.Evidence.LogP <= Math.Log(alpha));
+            return new CalibrationCheck(alpha, withP.Count, below, withP.Count == 0 ? null : Round(below / (double)withP.Count));
+        }).ToList();
+
+        // The hardest unrelated case: sources trained on the same corpus with different seeds.
+        var twins = new List<PairVerdict>();
+        var sources = known.Where(i => relations[models[i].Id].Strength == Strength.Source).ToList();
+        foreach (var a in sources)
+        foreach (var b in sources)
+            if (a < b && relations[models[a].Id].Parameters.GetValueOrDefault("corpus") is { } corpus
+                      && corpus == relations[models[b].Id].Parameters.GetValueOrDefault("corpus") && analysis.Verdicts[a, b] is { } e)
+                twins.Add(Pair(models[a].Id, models[b].Id, e, analysis.Weights?[a, b] ?? double.NaN));
+
+        var familyOf = new Dictionary<int, int>();
+        for (var f = 0; f < analysis.Families.Count; f++)
+            foreach (var m in analysis.Families[f]) familyOf[m] = f;
+        var ari = AdjustedRandIndex.Of(known.Select(i => relations[models[i].Id].Family).ToList(), known.Select(i => familyOf[i]).ToList());
+
+        LineageAccuracy Lineage(IReadOnlyList<ParentEdge> edges)
+        {
+            int correct = 0, roots = 0, rootsCorrect = 0;
+            var wrong = new List<WrongEdge>();
+            foreach (var edge in edges.Where(e => relations.Contains(models[e.Model].Id)))
+            {
+                var id = models[edge.Model].Id;
+                var parents = relations.Parents(id);
+                var proposed = edge.Parent < 0 ? null : models[edge.Parent].Id;
+                var isRoot = parents.Count == 0;
+                var ok = isRoot ? proposed == null : proposed != null && parents.Contains(proposed);
+                if (isRoot) { roots++; if (ok) rootsCorrect++; }
+                if (ok) correct++;
+                else wrong.Add(new WrongEdge(id, proposed, string.Join(" | ", parents.DefaultIfEmpty("(root)")), edge.Basis));
+            }
+            var total = edges.Count(e => relations.Contains(models[e.Model].Id));
+            return new LineageAccuracy(Round(correct / (double)Math.Max(1, total)), correct, total, rootsCorrect, roots, wrong);
+        }
+
+        return new EvaluationReport
+        {
+            Run = run, Models = known.Count, MissingFromRegistry = missing,
+            Pairs = new PairCounts(derived.Count(p => p.Truth.Strength == Strength.Light), derived.Count(p => p.Truth.Strength == Strength.Heavy),
+                pairs.Count(p => p.Truth.Kind == RelationKind.Related), negatives.Count),
+            VerdictRule = analysis.Verdicts.Describe(), Separation = separation, ByOp = byOp, Confusion = confusion,
+            DerivedLightVerdicts = Count(derived.Where(p => p.Truth.Strength == Strength.Light)),
+            DerivedHeavyVerdicts = Count(derived.Where(p => p.Truth.Strength == Strength.Heavy)),
+            Calibration = calibration, SameDataOtherSeed = twins,
+            Families = new FamilyAgreement(Round(ari), analysis.Families.Count, known.Select(i => relations[models[i].Id].Family).Distinct().Count()),
+            Lineage = Lineage(analysis.Lineage), LineageScoresOnly = Lineage(analysis.InferLineage(null)),
+        };
+    }
+
+    /// <summary>One pair's scores and verdict.</summary>
+    public static PairVerdict Pair(string a, string b, PairEvidence e, double weight) =>
+        new(a, b, Round(e.Scores.Reef), Round(e.Scores.Alignment), Round(e.Scores.Best), double.IsNaN(weight) ? null : Round(weight), e.PValue,
+            Name(e.Verdict), e.Basis);
+
+    static string Name<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
+
+    static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
+}

@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Reef.Engine.Hubs;
+
+/// <summary>
+/// A cheap "has this checkpoint changed?" test for re-scans: the names, sizes and modification times of the
+/// folder's files (links followed, as in the Hugging Face cache). Equal signatures skip the content hash;
+/// different ones send the model back through hashing, where unchanged content still finds its fingerprint.
+/// </summary>
+public static class FolderSignature
+{
+    public static string Of(string folder)
+    {
+        var text = new StringBuilder();
+        foreach (var path in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+        {
+            var info = new FileInfo(path);
+            var target = info.LinkTarget != null ? info.ResolveLinkTarget(true) as FileInfo ?? info : info;
+            if (!target.Exists) { text.Append($"{info.Name}\tmissing\n"); continue; }
+            text.Append($"{info.Name}\t{target.Length}\t{target.LastWriteTimeUtc.Ticks}\n");
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
+    }
+}

@@ -1,0 +1,19 @@
+namespace Reef.Engine.Hubs;
+
+/// <summary>
+/// One model of a hub whose lineage is known (the zoo's, or one a user labelled): how it was made, as <see cref="GroundTruth"/>
+/// reads it from the hub's lineage.json.
+/// </summary>
+/// <param name="Id">Model id in the hub (its folder path under the hub).</param>
+/// <param name="Family">Id of the source model it derives from (itself for sources).</param>
+/// <param name="Parent">Id of the model it was made from; null for sources.</param>
+/// <param name="Op">train, permute, scale, rotate, prune, quantize, noise, finetune, merge.</param>
+/// <param name="Strength">Source, light or heavy.</param>
+/// <param name="Parameters">The op's parameters.</param>
+/// <param name="SecondParent">The other model of a merge, when it is from another family.</param>
+public sealed record GroundTruthModel(string Id, string Family, string? Parent, string Op, Strength Strength,
+    IReadOnlyDictionary<string, string> Parameters, string? SecondParent = null)
+{
+    /// <summary>Whether <paramref name="source"/> is an ancestor of this model (its family root or a merged-in one).</summary>
+    public bool DescendsFrom(string source) => Family == source || SecondParent == source;
+}

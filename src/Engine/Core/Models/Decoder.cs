@@ -1,0 +1,129 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reef.Engine.Models;
+
+/// <summary>
+/// One config-driven decoder for every supported family. It runs blocks 0..last over a right-padded batch
+/// and hands the caller each block's raw output (the residual stream before any final norm). Right padding
+/// needs no attention mask: under causal attention a real token never sees the padding after it.
+/// The final norm and LM head are never computed.
+/// </summary>
+public sealed class Decoder(DecoderWeights weights)
+{
+    ModelConfig Config => weights.Config;
+
+    /// <summary>Number of blocks loaded.</summary>
+    public int LoadedLayers => weights.Blocks.Count;
+
+    /// <summary>
+    /// Runs <paramref name="ids"/> [B, T] (int64) and calls <paramref name="onLayerOutput"/> with each block's
+    /// output [B, T, d]. The tensor is only valid during the call.
+    /// </summary>
+    public void Forward(Tensor ids, Action<int, Tensor> onLayerOutput)
+    {
+        var length = ids.shape[1];
+        var device = weights.Embed.device;
+        var x = Embed(weights.Embed, ids);
+        if (weights.Layout.ScaleEmbeddings)
+        {
+            // Gemma multiplies by √hidden rounded to the model dtype.
+            using var normalizer = tensor(Math.Sqrt(Config.HiddenSize), x.dtype, device);
+            x = x * normalizer;
+        }
+        if (weights.Positions is { } positions)
+        {
+            using var positionIds = arange(length, ScalarType.Int64, device);
+            x = x.Plus(Embed(positions, positionIds.unsqueeze(0)));
+        }
+
+        Tensor? cos = null, sin = null;
+        if (Config.Rope is { } rope)
+        {
+            (cos, sin) = RotaryEmbedding.Tables(rope, Config.RotaryDim, length, device);
+        }
+        for (var i = 0; i < weights.Blocks.Count; i++)
+        {
+            // One scope per block: only this block's intermediates are alive at once, not every block's.
+            Tensor next;
+            using (NewDisposeScope())
+            {
+                var window = WindowFor(i);
+                var mask = window is { } w && w < length ? SlidingWindowMask(length, w, device) : null;
+                next = Block(weights.Blocks[i], x, cos, sin, mask);
+                onLayerOutput(i, next);
+                next.MoveToOuterDisposeScope();
+            }
+            x.Dispose();
+            x = next;
+        }
+        x.Dispose();
+        cos?.Dispose();
+        sin?.Dispose();
+    }
+
+    static Tensor Embed(Tensor table, Tensor ids)
+    {
+        using var flat = ids.reshape(-1);
+        var rows = table.index_select(0, flat);
+        return rows.view(ids.shape[0], ids.shape[1], table.shape[1]);
+    }
+
+    int? WindowFor(int layer) => Config.Architecture == Architecture.Qwen2 && layer < Config.MaxWindowLayers ? null : Config.SlidingWindow;
+
+    Tensor Block(BlockWeights b, Tensor x, Tensor? cos, Tensor? sin, Tensor? mask)
+    {
+        var flavour = weights.Layout.Norm;
+        var h = Norm.Apply(flavour, x, b.InputNorm, b.InputNormBias, Config.NormEps);
+        var attention = Attention(b, h, cos, sin, mask);
+        x = x.Plus(attention);
+        h = Norm.Apply(flavour, x, b.PostAttentionNorm, b.PostAttentionNormBias, Config.NormEps);
+        return x.Plus(Mlp(b, h));
+    }
+
+    Tensor Attention(BlockWeights b, Tensor h, Tensor? cos, Tensor? sin, Tensor? mask)
+    {
+        long batch = h.shape[0], length = h.shape[1];
+        int heads = Config.Heads, kvHeads = Config.KvHeads, headDim = Config.HeadDim;
+        var q = nn.functional.linear(h, b.Q, b.QBias).view(batch, length, heads, headDim).transpose(1, 2);
+        var k = nn.functional.linear(h, b.K, b.KBias).view(batch, length, kvHeads, headDim).transpose(1, 2);
+        var v = nn.functional.linear(h, b.V, b.VBias).view(batch, length, kvHeads, headDim).transpose(1, 2);
+        if (cos is not null && sin is not null)
+        {
+            q = RotaryEmbedding.Apply(q, cos, sin);
+            k = RotaryEmbedding.Apply(k, cos, sin);
+        }
+        if (kvHeads != heads)
+        {
+            // GQA: query head h reads KV head h / (heads / kvHeads).
+            k = k.repeat_interleave(heads / kvHeads, 1);
+            v = v.repeat_interleave(heads / kvHeads, 1);
+        }
+        // SDPA's default scale 1/√head_dim is the scale of every supported family.
+        var context = mask is null
+            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
+            : nn.functional.scaled_dot_product_attention(q, k, v, mask);
+        var merged = context.transpose(1, 2).reshape(batch, length, heads * headDim);
+        return nn.functional.linear(merged, b.O, b.OBias);
+    }
+
+    Tensor Mlp(BlockWeights b, Tensor h)
+    {
+        var up = nn.functional.linear(h, b.Up, b.UpBias);
+        if (b.Gate is null) return nn.functional.linear(ActivationFunctions.Apply(Config.Activation, up), b.Down, b.DownBias);
+        var gate = nn.functional.linear(h, b.Gate, b.GateBias);
+        return nn.functional.linear(ActivationFunctions.Apply(Config.Activation, gate) * up, b.Down, b.DownBias);
+    }
+
+    /// <summary>Boolean mask [T, T]: true where query i may attend key j (j ≤ i and i − j &lt; window).</summary>
+    static Tensor SlidingWindowMask(long length, int window, Device device)
+    {
+        using var i = arange(length, ScalarType.Int64, device).unsqueeze(1);
+        using var j = arange(length, ScalarType.Int64, device).unsqueeze(0);
+        using var causal = j.le(i);
+        using var windowSize = window.ToScalar();
+        using var distance = i.Minus(j);
+        using var inWindow = distance.lt(windowSize);
+        return causal.logical_and(inWindow);
+    }
+}

@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+using System.Text;
+using Reef.Engine.Fingerprints;
+using Reef.Engine.Weights;
+
+namespace Reef.Engine.Store;
+
+/// <summary>
+/// The store's key names. A fingerprint's key covers what makes it what it is (the checkpoint's content, the
+/// probes, the capture method), so identical checkpoints under different names share one fingerprint and a
+/// changed checkpoint or probe set gets a new one.
+/// </summary>
+public static class StoreKeys
+{
+    public static string Fingerprint(string contentHash, string probeHash) =>
+        "fingerprints/" + Hash($"{contentHash}\n{probeHash}\n{Fingerprints.Fingerprint.CurrentMethod}\n{FingerprintFile.FormatVersion}");
+
+    /// <summary>A checkpoint's weight signature: it depends on the content alone, not on the probes.</summary>
+    public static string WeightSignature(string contentHash) =>
+        "signatures/" + Hash($"{contentHash}\n{Weights.WeightSignature.Method}\n{WeightSignatureFile.FormatVersion}");
+
+    public static string Probes(string probeHash) => "probes/" + probeHash;
+
+    public static string Tile(string tileKey) => "tiles/" + tileKey;
+
+    /// <summary>How many times a fingerprint was extracted (a finished one should never be extracted again).</summary>
+    public static string ExtractionCounter(string fingerprintKey) => "extractions/" + fingerprintKey.Replace('/', '-');
+
+    static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40];
+}

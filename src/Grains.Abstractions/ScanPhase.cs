@@ -1,0 +1,5 @@
+namespace Reef.Grains.Abstractions;
+
+/// <summary>Where a scan is. Stored as numbers: new phases go at the end.</summary>
+[GenerateSerializer, Alias("reef.ScanPhase")]
+public enum ScanPhase { Fingerprinting, Comparing, Done, Discovering }

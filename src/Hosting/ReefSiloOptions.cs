@@ -1,0 +1,47 @@
+namespace Reef.Hosting;
+
+/// <summary>
+/// A silo's settings, section "Reef" of appsettings.json, REEF_* environment variables (REEF_Redis,
+/// REEF_Accelerators, ...) or the command line (--Reef:Redis=...).
+/// </summary>
+public sealed class ReefSiloOptions
+{
+    public const string Section = "Reef";
+
+    /// <summary>"localhost" (one machine, state in <see cref="StateDirectory"/>) or "redis" (cluster: membership, grain state and fingerprints in Redis).</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>StackExchange.Redis connection string, e.g. "redis:6379,password=...". Required for redis clustering.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Accelerators this silo runs extractions on; 0 makes it a CPU silo (comparisons and tiles only). Null: CUDA devices seen.</summary>
+    public int? Accelerators { get; set; }
+
+    /// <summary>Where localhost clustering keeps grain state and the fingerprint store.</summary>
+    public string StateDirectory { get; set; } = DefaultStateDirectory;
+
+    /// <summary>The cluster and service ids of every ReefCluster silo unless configured otherwise; clients use them.</summary>
+    public const string DefaultClusterId = "reef";
+    public const string DefaultServiceId = "reef";
+
+    public string ClusterId { get; set; } = DefaultClusterId;
+    public string ServiceId { get; set; } = DefaultServiceId;
+    public string? SiloName { get; set; }
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>HTTP port of /healthz and /metrics (<see cref="SiloEndpoints"/>); 0 binds a random loopback port.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>$REEF_HOME, else ~/.cache/reef (beside Hugging Face's ~/.cache/huggingface).</summary>
+    public static string DefaultStateDirectory =>
+        Environment.GetEnvironmentVariable("REEF_HOME") is { Length: > 0 } home ? home
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "reef");
+
+    public void Validate()
+    {
+        if (Clustering is not ("localhost" or "redis")) throw new ArgumentException($"Reef:Clustering must be localhost or redis, not '{Clustering}'");
+        if (Clustering == "redis" && string.IsNullOrWhiteSpace(Redis)) throw new ArgumentException("Reef:Clustering=redis needs Reef:Redis (a Redis connection string)");
+        if (Accelerators < 0) throw new ArgumentException("Reef:Accelerators must be 0 or more");
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Reef.Client.Scanning;
+
+namespace Reef.TestSupport;
+
+/// <summary>
+/// A real cluster on loopback: a redis-server (Debian's, installed by scripts/services.sh), silo processes and
+/// reef client processes, all from this build's output, with logs under the test's folder.
+/// </summary>
+public sealed class LoopbackCluster : IDisposable
+{
+    readonly string _logs;
+    readonly Process _redis;
+    readonly List<(string Name, Process Process)> _silos = [];
+    readonly Dictionary<string, (int Silo, int Gateway, int Http)> _ports = new();
+
+    public LoopbackCluster(string logs)
+    {
+        _logs = logs;
+        Directory.CreateDirectory(logs);
+        RedisPort = ReefConnection.FreePort();
+        _redis = Start("redis-server", ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], "redis");
+        WaitUntil(() => TryConnect(RedisPort), TimeSpan.FromSeconds(20), "redis-server did not start (is it installed? scripts/services.sh installs it)");
+    }
+
+    public int RedisPort { get; }
+
+    public string Redis => $"127.0.0.1:{RedisPort}";
+
+    /// <summary>
+    /// Starts silo processes together, as (name, accelerators), and waits until each one's /healthz says it is
+    /// active. A restarted silo keeps its name's ports, as a restarted machine keeps its address: Orleans then
+    /// retires the dead predecessor at once instead of probing it.
+    /// </summary>
+    public void StartSilos(params (string Name, int Accelerators)[] silos)
+    {
+        var started = silos.Select(s => (s.Name, Http: Launch(s.Name, s.Accelerators))).ToList();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        foreach (var (name, http) in started)
+        {
+            var process = _silos.Single(s => s.Name == name).Process;
+            WaitUntil(() =>
+            {
+                if (process.HasExited) throw new InvalidOperationException($"silo {name} exited with {process.ExitCode}: {Log(name)}");
+                try { return client.GetAsync($"http://127.0.0.1:{http}/healthz").Result.IsSuccessStatusCode; }
+                catch (AggregateException) { return false; }
+            }, TimeSpan.FromSeconds(120), $"silo {name} did not become healthy: {Log(name)}");
+        }
+    }
+
+    int Launch(string name, int accelerators)
+    {
+        if (!_ports.TryGetValue(name, out var ports)) _ports[name] = ports = (ReefConnection.FreePort(), ReefConnection.FreePort(), ReefConnection.FreePort());
+        var process = Start("dotnet", [Build.Output("Silo", "reef-silo.dll"),
+            "--Reef:Clustering=redis", $"--Reef:Redis={Redis}", $"--Reef:Accelerators={accelerators}", $"--Reef:SiloName={name}",
+            $"--Reef:SiloPort={ports.Silo}", $"--Reef:GatewayPort={ports.Gateway}", $"--Reef:HttpPort={ports.Http}",
+            // Declare a killed silo dead within seconds rather than the production default's half minute.
+            "--Orleans:Membership:ProbeTimeout=00:00:02", "--Orleans:Membership:NumMissedProbesLimit=2",
+            "--Orleans:Membership:TableRefreshTimeout=00:00:02"], name);
+        _silos.Add((name, process));
+        return ports.Http;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
+    public void Kill(string name)
+    {
+        var silo = _silos.Single(s => s.Name == name);
+        silo.Process.Kill(entireProcessTree: true);
+        silo.Process.WaitForExit();
+        _silos.Remove(silo);
+    }
+
+    public void KillAllSilos()
+    {
+        foreach (var (name, _) in _silos.ToList()) Kill(name);
+    }
+
+    /// <summary>Starts <c>reef ARGS</c> as its own process (stdout and stderr to logs/NAME.out and .log).</summary>
+    public Process StartClient(string name, params string[] args) => Start("dotnet", [Build.Output("Client", "reef.dll"), .. args], name);
+
+    Process Start(string file, string[] args, string name) => LoggedProcess.Start(file, args, _logs, name);
+
+    public string Output(string name) => File.ReadAllText(Path.Combine(_logs, name + ".out"));
+
+    public string Log(string name) => LoggedProcess.Log(_logs, name);
+
+    /// <summary>The port of a started silo's HTTP endpoint (/healthz, /metrics).</summary>
+    public int HttpPort(string silo) => _ports[silo].Http;
+
+    public static void WaitUntil(Func<bool> condition, TimeSpan timeout, string message)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(message);
+            Thread.Sleep(200);
+        }
+    }
+
+    public static bool TryConnect(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException) { return false; }
+    }
+
+    public void Dispose()
+    {
+        KillAllSilos();
+        if (!_redis.HasExited) _redis.Kill(entireProcessTree: true);
+        _redis.WaitForExit();
+    }
+}
