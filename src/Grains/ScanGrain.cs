@@ -58,6 +58,8 @@ public sealed class ScanGrain(
     {
         var s = state.State;
         var request = s.Request!;
+        // A scan stored unfinished by an older version kept no list of checkpoints: list the hub again.
+        if (s.Phase == ScanPhase.Fingerprinting && s.Checkpoints.Count == 0) s.Phase = ScanPhase.Discovering;
         if (s.Phase == ScanPhase.Discovering) await Discover(request);
         if (s.Phase == ScanPhase.Fingerprinting) await Fingerprint(request);
         if (s.Phase == ScanPhase.Comparing) await Compare(request);

@@ -16,6 +16,7 @@ namespace Reef.Client.Tests;
 /// is not judged derived; and a scan's HTML report of it renders in headless Chromium with the heatmap showing.
 /// Needs the corpora of scripts/corpora.sh and Chromium of scripts/services.sh.
 /// </summary>
+[Trait(Category.Name, Category.Slow)]
 public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixture<QuickZoo>
 {
     [Fact]

@@ -66,6 +66,16 @@ public sealed class EmbeddedScanTests
         Assert.Equal(["family/source", "family/source.noise", "family/source.permute"], first);
     }
 
+    [Fact]
+    public void AHubThatDoesNotExistIsBadInputNamingIt()
+    {
+        using var temp = new TempDirectory();
+        var run = Cli.Run("scan", temp.Sub("no-such-hub"), "--state", temp.Sub("state"), "--out", temp.Sub("out"), "--samples", "16");
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains(temp.Sub("no-such-hub"), run.Error);
+        Assert.Contains("does not exist", run.Error);
+    }
+
     static MatrixFile Scan(TempDirectory temp, string output)
     {
         var run = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub(output), "--samples", "48");

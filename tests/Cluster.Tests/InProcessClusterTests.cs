@@ -14,6 +14,7 @@ namespace Reef.Cluster.Tests;
 /// Orleans' in-process test cluster: one CPU silo and two accelerator silos (marked by configuration, as a CPU
 /// machine can), sharing one store. Placement, tiles and the scan run exactly as in a deployed cluster.
 /// </summary>
+[Trait(Category.Name, Category.Slow)]
 public sealed class InProcessClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Reef.Cluster.Tests;
 /// Multi-process on loopback: real redis-server, three silo processes (two accelerator, one CPU) and the reef
 /// client as its own process; silos are killed with SIGKILL in the middle of a scan.
 /// </summary>
+[Trait(Category.Name, Category.Slow)]
 public sealed class LoopbackClusterTests(ITestOutputHelper output)
 {
     const int Extra = 8;

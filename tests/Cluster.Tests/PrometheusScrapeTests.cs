@@ -7,6 +7,7 @@ namespace Reef.Cluster.Tests;
 /// A real Prometheus scrapes the /metrics of two silo processes while a scan runs on them; the test reads the
 /// figures back through Prometheus' HTTP API, as a dashboard would.
 /// </summary>
+[Trait(Category.Name, Category.Slow)]
 public sealed class PrometheusScrapeTests(ITestOutputHelper output)
 {
     [Fact]
