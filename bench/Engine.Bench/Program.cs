@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Reef.Bench;
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Fingerprints;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Tokenization;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Reef.TestSupport;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Similarity;
+using Reef.TestSupport;
 using static TorchSharp.torch;
 
 // Scan benchmarks.

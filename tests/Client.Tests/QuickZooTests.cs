@@ -1,11 +1,11 @@
-using Reef.Engine.Hubs;
 using Reef.Client.Outputs;
 using Reef.Client.Reporting;
+using Reef.Engine.Hubs;
+using Reef.Engine.Lab.Training;
+using Reef.Engine.Lab.Zoo;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Similarity;
-using Reef.Engine.Lab.Training;
-using Reef.Engine.Lab.Zoo;
 using Xunit.Abstractions;
 
 namespace Reef.Client.Tests;

@@ -1,5 +1,5 @@
-using Reef.Engine.Hubs;
 using Reef.Engine.Analysis.Evaluation;
+using Reef.Engine.Hubs;
 using Reef.Engine.Lab.Zoo;
 
 namespace Reef.Engine.Tests;

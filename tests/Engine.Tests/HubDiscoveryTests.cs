@@ -1,6 +1,6 @@
-using Reef.Engine.Hubs;
 using Reef.Engine.Checkpoints;
 using Reef.Engine.Fingerprints;
+using Reef.Engine.Hubs;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
-using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Fingerprints;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Similarity;

@@ -1,6 +1,6 @@
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Fingerprints;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Tokenization;

@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
-using Architecture = Reef.Engine.Models.Architecture;
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Fingerprints;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Tokenization;
+using Architecture = Reef.Engine.Models.Architecture;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Tests;

@@ -1,7 +1,7 @@
 using Reef.Engine.Checkpoints;
 using Reef.Engine.Lab.Derivation;
-using Reef.Engine.Tokenization;
 using Reef.Engine.Lab.Training;
+using Reef.Engine.Tokenization;
 
 namespace Reef.Engine.Tests;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Reef.Engine.Models;
-using Reef.Engine.Probes;
 using Reef.Engine.Lab.Training;
 using Reef.Engine.Lab.Zoo;
+using Reef.Engine.Models;
+using Reef.Engine.Probes;
 
 namespace Reef.Client.Commands;
 

@@ -1,4 +1,3 @@
-using Reef.Engine.Hubs;
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -9,6 +8,7 @@ using Reef.Client.Scanning;
 using Reef.Engine;
 using Reef.Engine.Analysis.Calibration;
 using Reef.Engine.Analysis.Evaluation;
+using Reef.Engine.Hubs;
 using Reef.Engine.Probes;
 using Reef.Engine.Similarity;
 

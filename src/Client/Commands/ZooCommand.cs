@@ -1,6 +1,6 @@
-using Reef.Engine.Hubs;
 using System.CommandLine;
 using System.Diagnostics;
+using Reef.Engine.Hubs;
 using Reef.Engine.Lab.Training;
 using Reef.Engine.Lab.Zoo;
 

@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Reef.Engine.Store;
 using Reef.Engine.Models;
+using Reef.Engine.Store;
 using Reef.Hosting;
 using StackExchange.Redis;
 

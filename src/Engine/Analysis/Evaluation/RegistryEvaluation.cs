@@ -2,8 +2,8 @@ using Reef.Engine.Analysis;
 using Reef.Engine.Analysis.Calibration;
 using Reef.Engine.Analysis.Families;
 using Reef.Engine.Analysis.Lineage;
-using Reef.Engine.Similarity;
 using Reef.Engine.Hubs;
+using Reef.Engine.Similarity;
 
 namespace Reef.Engine.Analysis.Evaluation;
 
@@ -48,21 +48,18 @@ public static class RegistryEvaluation
             if (pos.Count == 0 || neg.Count == 0) return null;
             return new RocFigures(Round(Roc.Auc(pos, neg)), Round(Roc.TprAt(pos, neg, 0.01)), Round(Roc.TprAt(pos, neg, 0.05)), pos.Count, neg.Count);
         }
-        Separation Separate(IReadOnlyList<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)> positives) => new()
-        {
-            Pairs = positives.Count, ReefLayer = Figures(positives, "reef_layer"), BestPair = Figures(positives, "best_pair"),
-            Alignment = Figures(positives, "alignment"), Weights = Figures(positives, "weights"), VerdictEvidence = Figures(positives, "verdict_evidence"),
-        };
-        var derived = pairs.Where(p => p.Truth.Kind == RelationKind.Derived).ToList();
-        var separation = new SeparationByStrength(Separate(derived.Where(p => p.Truth.Strength == Strength.Light).ToList()),
-            Separate(derived.Where(p => p.Truth.Strength == Strength.Heavy).ToList()));
-        var byOp = derived.GroupBy(p => (p.Truth.Op, p.Truth.Strength)).OrderBy(g => g.Key.Strength).ThenBy(g => g.Key.Op)
-            .Select(g => new OpSeparation
+        // Fills in any separation (an op's keeps its type: a record's copy is virtual).
+        T Separate<T>(T row, IReadOnlyList<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)> positives) where T : Separation =>
+            (T)(row with
             {
-                Pairs = g.Count(), ReefLayer = Figures(g.ToList(), "reef_layer"), BestPair = Figures(g.ToList(), "best_pair"),
-                Alignment = Figures(g.ToList(), "alignment"), Weights = Figures(g.ToList(), "weights"),
-                VerdictEvidence = Figures(g.ToList(), "verdict_evidence"), Op = g.Key.Op!, Strength = Name(g.Key.Strength),
-            }).ToList();
+                Pairs = positives.Count, ReefLayer = Figures(positives, "reef_layer"), BestPair = Figures(positives, "best_pair"),
+                Alignment = Figures(positives, "alignment"), Weights = Figures(positives, "weights"), VerdictEvidence = Figures(positives, "verdict_evidence"),
+            });
+        var derived = pairs.Where(p => p.Truth.Kind == RelationKind.Derived).ToList();
+        var separation = new SeparationByStrength(Separate(new Separation { Pairs = 0 }, derived.Where(p => p.Truth.Strength == Strength.Light).ToList()),
+            Separate(new Separation { Pairs = 0 }, derived.Where(p => p.Truth.Strength == Strength.Heavy).ToList()));
+        var byOp = derived.GroupBy(p => (p.Truth.Op, p.Truth.Strength)).OrderBy(g => g.Key.Strength).ThenBy(g => g.Key.Op)
+            .Select(g => Separate(new OpSeparation { Pairs = 0, Op = g.Key.Op!, Strength = Name(g.Key.Strength) }, g.ToList())).ToList();
 
         VerdictCounts Count(IEnumerable<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)> of)
         {

@@ -1,5 +1,5 @@
-using Reef.Engine.Hubs;
 using Reef.Engine.Fingerprints;
+using Reef.Engine.Hubs;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Similarity;
