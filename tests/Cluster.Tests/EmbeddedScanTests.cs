@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Reef.Client.Commands;
 using Reef.Client.Outputs;
 
 namespace Reef.Cluster.Tests;
@@ -64,6 +66,15 @@ public sealed class EmbeddedScanTests
         Assert.True(At("family/source", "other-a") < 0.8);
         var first = OutputFiles.ReadFamilies(temp.Sub("out")).Families[0].Members;
         Assert.Equal(["family/source", "family/source.noise", "family/source.permute"], first);
+
+        // `reef suspects` judges the registry as the scan did: from its REEF scores and the facts and weight scores the
+        // silos stored beside them (no checkpoint is opened), so the weight signal is there too.
+        var suspects = Cli.Run("suspects", "family/source", "--state", temp.Sub("state"), "--json");
+        Assert.True(suspects.ExitCode == 0, suspects.Error);
+        var ranked = JsonSerializer.Deserialize<List<SuspectsCommand.Suspect>>(suspects.Out)!;
+        Assert.Equal(["family/source.noise", "family/source.permute"], ranked.Take(2).Select(s => s.Id).Order());
+        Assert.All(ranked.Take(2), s => Assert.True(s.Weights > 0.9, $"{s.Id}: weights {s.Weights}"));
+        Assert.All(ranked.Where(s => s.Id.StartsWith("other")), s => Assert.True(s.Weights < 0.5, $"{s.Id}: weights {s.Weights}"));
     }
 
     [Fact]
