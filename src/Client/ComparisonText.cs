@@ -16,11 +16,19 @@ public static class ComparisonText
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    /// <summary>A p-value as text from its log10; far below a double's range it is still a number ("1e-562").</summary>
+    /// <summary>
+    /// The smallest p-value printed as a number. A p-value is the normal tail of a null fitted on the registry's
+    /// unrelated pairs; beyond about 8 σ of it (1e-16) no fitted pair stands behind the number, only the normal shape
+    /// extrapolated (a permuted copy would read 1e-562), so smaller ones print as a bound. matrix.json keeps the exact
+    /// log10 p, which still ranks the evidence.
+    /// </summary>
+    public const double SmallestPrinted = 1e-16;
+
+    /// <summary>A p-value as text from its log10: a number, or "&lt; 1e-16" beyond what the fitted null supports.</summary>
     public static string PValue(double? log10P) => log10P switch
     {
         null => "—",
-        < -300 => string.Create(CultureInfo.InvariantCulture, $"1e{Math.Round(log10P.Value):F0}"),
+        var l when l < Math.Log10(SmallestPrinted) => "< 1e-16",
         _ => Math.Pow(10, log10P.Value).ToString("0.0e+0", CultureInfo.InvariantCulture),
     };
 
@@ -41,7 +49,9 @@ public static class ComparisonText
         s.AppendLine($"  monotone layer alignment, mean     CKA {F(c.AlignmentMean)}  ({string.Join(" ", c.Alignment.Select(p => $"{p.LayerA}-{p.LayerB}"))})");
         s.AppendLine($"  same-layer CKA                     {string.Join(" ", c.Diagonal.Select(F))}");
         var t = c.Thresholds;
-        s.AppendLine($"verdict: {c.Verdict.ToString().ToUpperInvariant()}  (REEF-layer CKA {F(c.ReefLayer.Cka)}; derived >= {F(t.Derived)}, unrelated < {F(t.Unrelated)}, inconclusive between; REEF's uncalibrated colour bands)");
+        s.AppendLine(c.Verdict == Verdict.Insufficient
+            ? $"verdict: INSUFFICIENT  ({Engine.Probes.ProbeRequirements.InsufficientForVerdict(c.Statements)}; use more --samples)"
+            : $"verdict: {c.Verdict.ToString().ToUpperInvariant()}  (REEF-layer CKA {F(c.ReefLayer.Cka)}; derived >= {F(t.Derived)}, unrelated < {F(t.Unrelated)}, inconclusive between; REEF's uncalibrated colour bands)");
         return s.ToString();
     }
 }

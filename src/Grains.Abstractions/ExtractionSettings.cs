@@ -7,4 +7,6 @@ public sealed record ExtractionSettings
     [Id(0)] public required string ProbeHash { get; init; }
     [Id(1)] public required int BatchSize { get; init; }
     [Id(2)] public required string Dtype { get; init; }
+    /// <summary>Statements in the probe set (0 in settings stored before it was kept).</summary>
+    [Id(3)] public int Statements { get; init; }
 }

@@ -8,11 +8,11 @@ namespace Reef.Grains.Abstractions;
 public interface IRegistryGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Adds or replaces models (by id) and starts scoring the pairs not yet known with <paramref name="kernel"/>
-    /// (linear or rbf; a registry that already scores with the other kernel reports an error); returns progress.
+    /// Adds or replaces models (by id) and starts scoring the pairs not yet known as <paramref name="settings"/> say
+    /// (a registry that already scores with another kernel reports an error); returns progress.
     /// </summary>
     [Alias("UpdateAsync")]
-    Task<RegistryProgress> UpdateAsync(IReadOnlyList<RegistryEntry> models, string kernel);
+    Task<RegistryProgress> UpdateAsync(IReadOnlyList<RegistryEntry> models, RegistrySettings settings);
 
     /// <summary>Keeps an unfinished update running (a reactivated registry waits for this) and returns progress.</summary>
     [Alias("ContinueAsync")]

@@ -59,15 +59,16 @@ public sealed class RegistryGrain(
         _plan = Plan();
     }
 
-    async Task<RegistryProgress> IRegistryGrain.UpdateAsync(IReadOnlyList<RegistryEntry> models, string kernel)
+    async Task<RegistryProgress> IRegistryGrain.UpdateAsync(IReadOnlyList<RegistryEntry> models, RegistrySettings settings)
     {
-        if (state.State.Kernel is { } current && current != kernel && state.State.Models.Count > 0)
+        if (state.State.Kernel is { } current && current != settings.Kernel && state.State.Models.Count > 0)
         {
-            _error = $"registry '{this.GetPrimaryKeyString()}' scores with the {current} kernel, not {kernel}; use another --registry";
+            _error = $"registry '{this.GetPrimaryKeyString()}' scores with the {current} kernel, not {settings.Kernel}; use another --registry";
             return Progress();
         }
-        var changed = state.State.Kernel != kernel;
-        state.State.Kernel = kernel;
+        var changed = state.State.Kernel != settings.Kernel || state.State.Statements != settings.Statements;
+        state.State.Kernel = settings.Kernel;
+        state.State.Statements = settings.Statements;
         foreach (var m in models)
         {
             if (!state.State.Models.TryGetValue(m.Id, out var key) || key != m.FingerprintKey)
@@ -107,7 +108,7 @@ public sealed class RegistryGrain(
             weights[i * n + j] = s?.Weights ?? double.NaN;
         }
         var facts = ids.Select(id => state.State.Facts.GetValueOrDefault(id)).ToList();
-        return Task.FromResult(new SimilarityMatrix(ids, keys, facts, Kernel, reef, best, alignment, weights));
+        return Task.FromResult(new SimilarityMatrix(ids, keys, facts, Kernel, state.State.Statements, reef, best, alignment, weights));
     }
 
     async Task IRegistryGrain.RecordScanAsync(string scanId)

@@ -24,4 +24,7 @@ public sealed class RegistryState
 
     /// <summary>The CKA kernel the registry scores with (linear or rbf); null until the first update.</summary>
     [Id(4)] public string? Kernel { get; set; }
+
+    /// <summary>Probe statements per fingerprint, for the verdicts' minimum; 0 until the first update that says.</summary>
+    [Id(5)] public int Statements { get; set; }
 }

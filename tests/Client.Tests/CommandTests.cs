@@ -79,12 +79,12 @@ public class CommandTests
         var (temp, source, _, _) = Models();
         using var _ = temp;
         File.Delete(Path.Combine(source, "tokenizer.json"));
-        var withoutTokens = Cli.Run("fingerprint", source, "--samples", "4", "--out", temp.Sub("x.reef"));
+        var withoutTokens = Cli.Run("fingerprint", source, "--samples", "8", "--out", temp.Sub("x.reef"));
         Assert.Equal(3, withoutTokens.ExitCode);
         Assert.Contains("no tokenizer.json", withoutTokens.Error);
-        File.WriteAllLines(temp.Sub("ids.jsonl"), Enumerable.Range(0, 6).Select(i => $"{{\"ids\": [256, {65 + i}, 66, 46]}}"));
+        File.WriteAllLines(temp.Sub("ids.jsonl"), Enumerable.Range(0, 10).Select(i => $"{{\"ids\": [256, {65 + i}, 66, 46]}}"));
         var ok = Cli.Run("fingerprint", source, "--probes", temp.Sub("ids.jsonl"), "--out", temp.Sub("x.reef"));
         Assert.Equal(0, ok.ExitCode);
-        Assert.Contains("6 statements", ok.Out);
+        Assert.Contains("10 statements", ok.Out);
     }
 }

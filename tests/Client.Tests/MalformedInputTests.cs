@@ -118,7 +118,7 @@ public class MalformedInputTests
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!.AsObject();
         config["scale_attn_by_inverse_layer_idx"] = true;
         File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
-        var result = Cli.Run("fingerprint", dir, "--samples", "4");
+        var result = Cli.Run("fingerprint", dir, "--samples", "8");
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("scale_attn_by_inverse_layer_idx", result.Error);
     }
@@ -137,7 +137,7 @@ public class MalformedInputTests
         using var temp = new TempDirectory();
         var dir = ValidCheckpoint(temp);
         c.Break(dir);
-        var result = Cli.Run("fingerprint", dir, "--samples", "4", "--out", temp.Sub("out.reef"));
+        var result = Cli.Run("fingerprint", dir, "--samples", "8", "--out", temp.Sub("out.reef"));
         Assert.True(result.ExitCode == 3, $"exit {result.ExitCode}; stderr: {result.Error}");
         Assert.Contains(c.Expected, result.Error);
         Assert.Contains(Path.Combine(dir, c.FileInMessage).TrimEnd('/'), result.Error);

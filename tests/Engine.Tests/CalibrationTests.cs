@@ -1,5 +1,6 @@
 using Reef.Engine.Analysis;
 using Reef.Engine.Analysis.Calibration;
+using Reef.Engine.Probes;
 using Reef.Engine.Similarity;
 
 namespace Reef.Engine.Tests;
@@ -107,6 +108,22 @@ public class CalibrationTests
         Assert.Equal(Verdict.Derived, verdicts[0, 1]!.Verdict);
         Assert.Equal(Verdict.Unrelated, verdicts[0, 4]!.Verdict);
     }
+
+    [Fact]
+    public void TooFewProbeStatementsMakeEveryVerdictInsufficientButKeepThePValues()
+    {
+        var (models, scores, weights) = Registry(4, 5);
+        var verdicts = RegistryVerdicts.Judge(models, scores, weights, statements: ProbeRequirements.MinimumForVerdict - 1);
+        Assert.All(Pairs(20), p => Assert.Equal(Verdict.Insufficient, verdicts[p.I, p.J]!.Verdict));
+        Assert.Contains("insufficient probes", verdicts[0, 1]!.Basis);
+        Assert.True(verdicts[0, 1]!.PValue < verdicts.DerivedAtMost);
+        Assert.NotNull(verdicts.Describe().Insufficient);
+        var enough = RegistryVerdicts.Judge(models, scores, weights, statements: ProbeRequirements.MinimumForVerdict);
+        Assert.Equal(Verdict.Derived, enough[0, 1]!.Verdict);
+        Assert.Null(enough.Describe().Insufficient);
+    }
+
+    static IEnumerable<(int I, int J)> Pairs(int n) => from i in Enumerable.Range(0, n) from j in Enumerable.Range(i + 1, n - i - 1) select (i, j);
 
     [Fact]
     public void NullsAreFittedPerDepthPairingWhereThereAreEnoughAndPooledElse()

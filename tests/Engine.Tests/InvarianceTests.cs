@@ -67,3 +67,33 @@ public class InvarianceTests
         Assert.Contains("probe sets differ", error.Message);
     }
 }
+
+/// <summary>A probe set too small to judge: refused for a fingerprint, "insufficient" for a verdict.</summary>
+public class ProbeRequirementTests
+{
+    static readonly ComputeOptions Cpu = new(CPU, ScalarType.Float32);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(ProbeRequirements.MinimumForFingerprint - 1)]
+    public void AFingerprintOfTooFewStatementsIsRefusedNamingTheProbeSet(int statements)
+    {
+        using var temp = new TempDirectory();
+        var dir = TestModels.Write(temp.Sub("m"), Architecture.Llama);
+        var e = Assert.Throws<InvalidInputException>(() => FingerprintBuilder.Build(dir, ProbeLoader.Load(null, statements), Cpu));
+        Assert.Equal("builtin", e.File);
+        Assert.Contains($"holds {statements} statements", e.Reason);
+    }
+
+    [Fact]
+    public void AComparisonOnFewerStatementsThanAVerdictNeedsIsInsufficient()
+    {
+        using var temp = new TempDirectory();
+        var dir = TestModels.Write(temp.Sub("m"), Architecture.Llama);
+        var few = FingerprintBuilder.Build(dir, ProbeLoader.Load(null, ProbeRequirements.MinimumForVerdict - 1), Cpu);
+        Assert.Equal(Verdict.Insufficient, Comparison.Of(few, few).Verdict);
+        var enough = FingerprintBuilder.Build(dir, ProbeLoader.Load(null, ProbeRequirements.MinimumForVerdict), Cpu);
+        Assert.Equal(Verdict.Derived, Comparison.Of(enough, enough).Verdict);
+    }
+}

@@ -267,7 +267,7 @@ public static class HtmlReport
         code{font:12px ui-monospace,"DejaVu Sans Mono",monospace}
         table{border-collapse:collapse}th,td{text-align:left;padding:3px 10px 3px 0;vertical-align:top}
         table.family td,table.family th{border-bottom:1px solid #eee}td.num{text-align:right;font-variant-numeric:tabular-nums}
-        .derived{color:#b00020;font-weight:600}.inconclusive{color:#b26a00;font-weight:600}.unrelated{color:#2e7d32}
+        .derived{color:#b00020;font-weight:600}.inconclusive{color:#b26a00;font-weight:600}.unrelated{color:#2e7d32}.insufficient{color:#777}
         svg.matrix{display:block;max-width:100%;height:auto}svg.matrix text{font-family:ui-monospace,"DejaVu Sans Mono",monospace;fill:#333}
         svg.matrix rect.family{fill:none;stroke:#fff;stroke-width:1.5}
         .legend{display:flex;align-items:center;gap:8px;margin:6px 0 0 230px}.legend .bar{width:240px;height:12px}

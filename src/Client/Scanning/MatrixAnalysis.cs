@@ -23,7 +23,9 @@ public static class MatrixAnalysis
             ? new RegistryModel(id, f.Architecture, f.Layers, f.HiddenSize, f.Parameters, matrix.FingerprintKeys[i])
             : new RegistryModel(id, "unknown", 0, 0, 0, matrix.FingerprintKeys[i])).ToList();
         var hints = ids.Select((_, i) => ParentHintResolver.ParentOf(matrix.Facts[i]?.ParentHints ?? [], ids, i)).ToList();
-        return RegistryAnalysis.Analyze(models, Scores(matrix), useWeights ? Weights(matrix) : null, hints, policy);
+        // A registry stored before it kept its probe count (0) is judged as if the count were enough.
+        return RegistryAnalysis.Analyze(models, Scores(matrix), useWeights ? Weights(matrix) : null, hints, policy,
+            matrix.Statements > 0 ? matrix.Statements : null);
     }
 
     /// <summary>The REEF scores of every pair.</summary>

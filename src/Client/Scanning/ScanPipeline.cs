@@ -2,6 +2,7 @@ using Reef.Client.Outputs;
 using Reef.Client.Reporting;
 using Reef.Engine;
 using Reef.Engine.Analysis;
+using Reef.Engine.Probes;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
 
@@ -34,11 +35,12 @@ public static class ScanPipeline
     public static async Task<ScanOutcome> RunAsync(IClusterClient client, IBlobStore store, ScanJob job, IProgress<ProgressUpdate>? progress,
         Action<ScanProgress, RegistryAnalysis>? addOutputs = null, CancellationToken cancellation = default)
     {
+        ProbeRequirements.CheckForFingerprint(job.Probes);
         await store.PutProbesAsync(job.Probes);
         var request = new ScanRequest
         {
             Hub = Path.GetFullPath(job.Hub), Registry = job.Registry, Window = job.Window, Kernel = job.Kernel.ToString().ToLowerInvariant(),
-            Settings = new ExtractionSettings { ProbeHash = job.Probes.Hash, BatchSize = job.BatchSize, Dtype = job.Dtype },
+            Settings = new ExtractionSettings { ProbeHash = job.Probes.Hash, Statements = job.Probes.Count, BatchSize = job.BatchSize, Dtype = job.Dtype },
         };
         var scan = await ScanRunner.RunAsync(client, job.ScanId, request, progress, cancellation);
         var done = scan.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id).ToList();

@@ -27,10 +27,11 @@ public sealed class RegistryAnalysis
     /// <param name="weights">Weight-signature scores (NaN where invalid), or null.</param>
     /// <param name="hints">Parent each model's metadata names (-1 where none), or null.</param>
     /// <param name="policy">Score and error rates of the verdicts.</param>
+    /// <param name="statements">Probe statements per fingerprint: below the minimum, every verdict is "insufficient". Null when unknown.</param>
     public static RegistryAnalysis Analyze(IReadOnlyList<RegistryModel> models, PairScore[,] scores, double[,]? weights,
-        IReadOnlyList<int>? hints, VerdictPolicy? policy = null)
+        IReadOnlyList<int>? hints, VerdictPolicy? policy = null, int? statements = null)
     {
-        var verdicts = RegistryVerdicts.Judge(models, scores, weights, policy);
+        var verdicts = RegistryVerdicts.Judge(models, scores, weights, policy, statements);
         var families = FamilyClustering.Group(models.Count, (i, j) => verdicts[i, j]?.Verdict == Verdict.Derived);
         return new RegistryAnalysis
         {

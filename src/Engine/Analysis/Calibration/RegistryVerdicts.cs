@@ -1,3 +1,4 @@
+using Reef.Engine.Probes;
 using Reef.Engine.Similarity;
 
 namespace Reef.Engine.Analysis.Calibration;
@@ -22,6 +23,8 @@ public sealed class RegistryVerdicts
     public required double DerivedAtMost { get; init; }
     /// <summary>Set when the registry was too small to calibrate: what the verdicts used instead.</summary>
     public string? Fallback { get; init; }
+    /// <summary>Set when the probe set is too small for any verdict: why every pair is "insufficient".</summary>
+    public string? Insufficient { get; init; }
 
     public PairEvidence? this[int i, int j] => Pairs[i, j];
 
@@ -38,8 +41,11 @@ public sealed class RegistryVerdicts
     /// <param name="scores">REEF scores of every pair (NaN where not scored).</param>
     /// <param name="weights">Weight-signature scores, NaN where not valid; null when not computed.</param>
     /// <param name="policy">The score judged and the error rates.</param>
-    public static RegistryVerdicts Judge(IReadOnlyList<RegistryModel> models, PairScore[,] scores, double[,]? weights, VerdictPolicy? policy = null)
+    /// <param name="statements">Probe statements per fingerprint: too few, and every verdict is "insufficient" (the p-values stay). Null when unknown.</param>
+    public static RegistryVerdicts Judge(IReadOnlyList<RegistryModel> models, PairScore[,] scores, double[,]? weights, VerdictPolicy? policy = null,
+        int? statements = null)
     {
+        var insufficient = statements is { } count ? ProbeRequirements.InsufficientForVerdict(count) : null;
         policy ??= VerdictPolicy.Default;
         var n = models.Count;
         var pairs = new List<(int I, int J)>();
@@ -72,12 +78,13 @@ public sealed class RegistryVerdicts
             var weightSignal = double.IsNaN(weightValue) ? null : Signal(weightCalibration!, "weights", weightValue, group);
             if (models[i].ContentKey == models[j].ContentKey)
                 evidence = new PairEvidence(s, reefSignal, weightSignal, double.NegativeInfinity, Verdict.Derived, "same weights");
+            else if (insufficient != null)
+                evidence = new PairEvidence(s, reefSignal, weightSignal, Combined(reefSignal, weightSignal), Verdict.Insufficient, insufficient);
             else if (fallback != null)
                 evidence = new PairEvidence(s, reefSignal, weightSignal, null, VerdictThresholds.Default.Judge(s.Reef), "fixed bands (registry too small to calibrate)");
             else
             {
-                var logs = new[] { reefSignal.LogP, weightSignal?.LogP }.OfType<double>().ToList();
-                var logP = logs.Count == 1 ? logs[0] : NormalTail.LogFisher(logs);
+                var logP = Combined(reefSignal, weightSignal)!.Value;
                 // Weights far above the null mean shared parameters: derived by definition. Where the weights are
                 // comparable, "derived" needs them to clear the bar on their own: representations alike without shared
                 // parameters are models trained on the same data (or distilled), which REEF alone cannot tell from a
@@ -85,7 +92,7 @@ public sealed class RegistryVerdicts
                 var weightsShared = weightSignal?.LogP is not { } logWeights || logWeights <= logDerived;
                 var verdict = logP <= logDerived && weightsShared ? Verdict.Derived
                     : logP > logUnrelated ? Verdict.Unrelated : Verdict.Inconclusive;
-                var basis = logs.Count == 2 ? $"{reefName} and weights combined" : reefName;
+                var basis = weightSignal?.LogP != null ? $"{reefName} and weights combined" : reefName;
                 if (!weightsShared && logP <= logDerived) basis = $"{reefName} alike but weights not shared (same training data or distillation?)";
                 evidence = new PairEvidence(s, reefSignal, weightSignal, logP, verdict, basis);
             }
@@ -94,6 +101,7 @@ public sealed class RegistryVerdicts
         return new RegistryVerdicts
         {
             Models = models, Pairs = result, Policy = policy, Reef = reef, Weights = weightCalibration, DerivedAtMost = derivedAtMost, Fallback = fallback,
+            Insufficient = insufficient,
         };
     }
 
@@ -104,7 +112,14 @@ public sealed class RegistryVerdicts
         static IReadOnlyList<NullSummary> Nulls(ScoreCalibration? c) =>
             (c?.Nulls ?? []).Select(n => new NullSummary(n.Group, n.Count, Round(n.Location), Round(n.Scale), Round(n.Max))).ToList();
         return new VerdictRule(Policy.Score.Name(), Weights != null ? "weights (Fisher's method, where valid)" : null, DerivedAtMost,
-            Policy.FamilywiseError, Policy.UnrelatedAbove, Fallback, Nulls(Reef), Nulls(Weights));
+            Policy.FamilywiseError, Policy.UnrelatedAbove, Fallback, Nulls(Reef), Nulls(Weights), Insufficient);
+    }
+
+    /// <summary>ln of the combined p-value: Fisher's method over the calibrated signals present; null when none is calibrated.</summary>
+    static double? Combined(SignalEvidence reef, SignalEvidence? weights)
+    {
+        var logs = new[] { reef.LogP, weights?.LogP }.OfType<double>().ToList();
+        return logs.Count switch { 0 => null, 1 => logs[0], _ => NormalTail.LogFisher(logs) };
     }
 
     static SignalEvidence Signal(ScoreCalibration calibration, string name, double value, PairGroup group) =>

@@ -22,4 +22,5 @@ public sealed record VerdictRule(
     [property: JsonPropertyName("unrelated_if_p_above")] double UnrelatedIfPAbove,
     [property: JsonPropertyName("fallback")] string? Fallback,
     [property: JsonPropertyName("reef_nulls")] IReadOnlyList<NullSummary> ReefNulls,
-    [property: JsonPropertyName("weight_nulls")] IReadOnlyList<NullSummary> WeightNulls);
+    [property: JsonPropertyName("weight_nulls")] IReadOnlyList<NullSummary> WeightNulls,
+    [property: JsonPropertyName("insufficient")] string? Insufficient = null);

@@ -26,6 +26,7 @@ public static class FingerprintBuilder
     public static CaptureResult Capture(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
         IProgress<ProgressUpdate>? progress = null, string? contentHash = null)
     {
+        ProbeRequirements.CheckForFingerprint(probes);
         var checkpoint = Checkpoint.Open(checkpointPath);
         DecoderWeights.Validate(checkpoint);
         var config = checkpoint.Config;

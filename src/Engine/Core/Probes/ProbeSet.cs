@@ -34,7 +34,7 @@ public sealed class ProbeSet
     public ProbeSet Take(int? samples)
     {
         if (samples is not { } n || n >= Count) return this;
-        if (n < 2) throw new ArgumentException("--samples must be at least 2: CKA needs two or more statements");
+        if (n < 1) throw new ArgumentException("--samples must be positive");
         return new ProbeSet(Name, Probes.Take(n).ToList());
     }
 

@@ -48,7 +48,8 @@ public sealed record Comparison
             ReefLayer = summary.ReefLayer, BestPair = summary.BestPair,
             Alignment = summary.Alignment.Select(p => new LayerScore(p.A, p.B, m[p.A, p.B])).ToList(), AlignmentMean = summary.AlignmentMean,
             Diagonal = Enumerable.Range(0, Math.Min(la, lb)).Select(i => m[i, i]).ToList(),
-            Verdict = thresholds.Judge(summary.ReefLayer.Cka), Thresholds = thresholds,
+            Verdict = Probes.ProbeRequirements.InsufficientForVerdict(a.Count) != null ? Verdict.Insufficient : thresholds.Judge(summary.ReefLayer.Cka),
+            Thresholds = thresholds,
         };
     }
 

@@ -1,7 +1,7 @@
 namespace Reef.Engine.Similarity;
 
-/// <summary>The answer to "is B derived from A?".</summary>
-public enum Verdict { Derived, Inconclusive, Unrelated }
+/// <summary>The answer to "is B derived from A?". Insufficient: too few probe statements to judge (<see cref="Probes.ProbeRequirements"/>).</summary>
+public enum Verdict { Derived, Inconclusive, Unrelated, Insufficient }
 
 /// <summary>
 /// Score bands for a verdict. The defaults are REEF's colour bands (&gt; 0.8 derived, &lt; 0.5 unrelated): the paper
