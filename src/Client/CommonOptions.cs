@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Reef.Engine;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 
@@ -32,7 +33,24 @@ public sealed class CommonOptions
         Description = "fp32, bf16 or fp16 (half precision only where the device runs it natively).", DefaultValueFactory = _ => "fp32",
     };
 
-    public IEnumerable<Option> All => [Probes, Samples, BatchSize, Device, Dtype];
+    public Option<long?> MaxStatementBytes { get; } = new("--max-statement-bytes")
+    {
+        Description = $"Longest probe statement read, in UTF-8 bytes (default {Engine.InputLimits.Default.MaxStatementBytes}).",
+    };
+
+    public Option<long?> MaxTokenizerBytes { get; } = new("--max-tokenizer-bytes")
+    {
+        Description = $"Largest tokenizer.json read (default {Engine.InputLimits.Default.MaxTokenizerBytes}).",
+    };
+
+    public Option<long?> MaxHeaderBytes { get; } = new("--max-header-bytes")
+    {
+        Description = $"Largest safetensors header read (default {Engine.InputLimits.Default.MaxHeaderBytes}, the reference parser's).",
+    };
+
+    IEnumerable<Option> Limits => [MaxStatementBytes, MaxTokenizerBytes, MaxHeaderBytes];
+
+    public IEnumerable<Option> All => [Probes, Samples, BatchSize, Device, Dtype, .. Limits];
 
     public void AddTo(Command command)
     {
@@ -42,10 +60,27 @@ public sealed class CommonOptions
     /// <summary>The options of commands whose extraction runs on the cluster (which picks the device): probes, samples, batch size, dtype.</summary>
     public void AddClusterExtractionTo(Command command)
     {
-        foreach (var option in new Option[] { Probes, Samples, BatchSize, Dtype }) command.Options.Add(option);
+        foreach (var option in new Option[] { Probes, Samples, BatchSize, Dtype }.Concat(Limits)) command.Options.Add(option);
     }
 
-    public ProbeSet LoadProbes(ParseResult parse) => ProbeLoader.Load(parse.GetValue(Probes), parse.GetValue(Samples));
+    public ProbeSet LoadProbes(ParseResult parse) => ProbeLoader.Load(parse.GetValue(Probes), parse.GetValue(Samples), InputLimits(parse));
+
+    /// <summary>What the command may read of input files: the defaults, with the limits given on the command line.</summary>
+    public InputLimits InputLimits(ParseResult parse)
+    {
+        long Positive(Option<long?> option, long fallback) => parse.GetValue(option) switch
+        {
+            null => fallback,
+            > 0 and var v => v,
+            var v => throw new ArgumentException($"{option.Name} must be positive, not {v}"),
+        };
+        var d = Engine.InputLimits.Default;
+        return d with
+        {
+            MaxStatementBytes = Positive(MaxStatementBytes, d.MaxStatementBytes), MaxTokenizerBytes = Positive(MaxTokenizerBytes, d.MaxTokenizerBytes),
+            MaxHeaderBytes = Positive(MaxHeaderBytes, d.MaxHeaderBytes),
+        };
+    }
 
     public ComputeOptions Compute(ParseResult parse) => ComputeOptions.Parse(parse.GetValue(Device)!, parse.GetValue(Dtype)!);
 

@@ -14,7 +14,8 @@ public static class FingerprintSource
         if (Directory.Exists(path))
         {
             var label = CliContext.Label(path);
-            var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse), context.Progress(label));
+            var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse), context.Progress(label),
+                limits: common.InputLimits(parse));
             if (fingerprint.Truncated > 0)
                 context.Error.WriteLine($"{label}: {fingerprint.Truncated} of {fingerprint.Count} statements were longer than the model's context and were cut to their ends");
             return fingerprint;

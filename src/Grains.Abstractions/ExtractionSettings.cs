@@ -9,4 +9,8 @@ public sealed record ExtractionSettings
     [Id(2)] public required string Dtype { get; init; }
     /// <summary>Statements in the probe set (0 in settings stored before it was kept).</summary>
     [Id(3)] public int Statements { get; init; }
+    /// <summary>Largest tokenizer.json a silo reads (--max-tokenizer-bytes); 0 for the default.</summary>
+    [Id(4)] public long MaxTokenizerBytes { get; init; }
+    /// <summary>Largest safetensors header a silo reads (--max-header-bytes); 0 for the default.</summary>
+    [Id(5)] public long MaxHeaderBytes { get; init; }
 }

@@ -36,7 +36,7 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, Re
             var probes = await store.GetProbesAsync(settings.ProbeHash);
             log.LogInformation("extracting {Path} on {Silo}", checkpointPath, silo.Name);
             var built = FingerprintBuilder.BuildTimed(checkpointPath, probes, ComputeOptions.Parse("auto", settings.Dtype), settings.BatchSize,
-                contentHash: contentHash);
+                contentHash: contentHash, limits: settings.Limits());
             metrics.FingerprintBuilt(built, probes.Count);
             await store.PutFingerprintAsync(key, built.Fingerprint);
             await store.IncrementAsync(StoreKeys.ExtractionCounter(key));

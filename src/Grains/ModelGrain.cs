@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Reef.Engine;
 using Reef.Engine.Inspection;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
@@ -43,7 +44,7 @@ public sealed class ModelGrain(
         {
             if (_inspection == null || _inspectionSignature != job.Signature)
             {
-                _inspection = BackgroundJob<(string, ModelFacts)>.Run(() => Inspect(job.Path));
+                _inspection = BackgroundJob<(string, ModelFacts)>.Run(() => Inspect(job.Path, job.Probes.Limits()));
                 _inspectionSignature = job.Signature;
             }
             switch (_inspection.State)
@@ -86,9 +87,9 @@ public sealed class ModelGrain(
     /// Reads the checkpoint once for its hash and facts, and stores its weight signature by content (once for all ids
     /// with that content), so analysis takes them from the store and never opens the checkpoint again.
     /// </summary>
-    async Task<(string, ModelFacts)> Inspect(string path)
+    async Task<(string, ModelFacts)> Inspect(string path, InputLimits limits)
     {
-        var facts = CheckpointInspection.Inspect(path);
+        var facts = CheckpointInspection.Inspect(path, limits);
         string? signatureKey = null;
         if (facts.WeightSignature is { } signature)
         {

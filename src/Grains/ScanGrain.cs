@@ -25,7 +25,7 @@ public sealed class ScanGrain(
 
     IGrainTimer? _timer;
     DateTime _lastSave = DateTime.MinValue;
-    BackgroundJob<List<ScanModel>>? _discovery;
+    BackgroundJob<(HubListing, List<ScanModel>)>? _discovery;
 
     async Task<ScanProgress> IScanGrain.StartAsync(ScanRequest request)
     {
@@ -85,11 +85,10 @@ public sealed class ScanGrain(
     /// <summary>Lists the hub's checkpoints with their folder signatures, in the background; a hub that cannot be listed ends the scan.</summary>
     async Task Discover(ScanRequest request)
     {
-        _discovery ??= BackgroundJob<List<ScanModel>>.Run(() => Task.FromResult(HubDiscovery.Find(request.Hub)
-            .Select(m => new ScanModel { Id = m.Id, Path = m.Path, Signature = FolderSignature.Of(m.Path) }).ToList()));
+        _discovery ??= BackgroundJob<(HubListing, List<ScanModel>)>.Run(() => Task.FromResult(List(request.Hub)));
         if (_discovery.State == JobState.Running) return;
         var s = state.State;
-        if (_discovery.State == JobState.Failed || _discovery.Result.Count == 0)
+        if (_discovery.State == JobState.Failed || _discovery.Result.Item1.Models.Count == 0)
         {
             s.Error = _discovery.Error ?? $"{request.Hub}: no checkpoints found (folders with a config.json, or models--org--name/snapshots/REV)";
             // Bad input (a hub that does not exist, no checkpoints) names the hub; anything else is the scan's own failure.
@@ -99,12 +98,26 @@ public sealed class ScanGrain(
             _discovery = null;
             return;
         }
-        s.Checkpoints = _discovery.Result;
+        var (listing, checkpoints) = _discovery.Result;
+        s.Checkpoints = checkpoints;
         s.Models = s.Checkpoints.ToDictionary(m => m.Id, m => new ScanModelStatus { Id = m.Id, Status = FingerprintStatus.Pending });
+        // A checkpoint the hub must not have us read (a file linking out of the hub) fails at once, with the reason.
+        foreach (var m in listing.Models.Where(m => m.Problem != null))
+            s.Models[m.Id] = new ScanModelStatus { Id = m.Id, Status = FingerprintStatus.Failed, FailureReason = m.Problem };
+        s.Skipped = listing.Skipped.Select(k => $"{k.Path}: {k.Reason}").ToList();
+        foreach (var skip in s.Skipped) log.LogWarning("scan {Scan}: skipped {Skip}", this.GetPrimaryKeyString(), skip);
         s.Phase = ScanPhase.Fingerprinting;
         _discovery = null;
         await state.WriteStateAsync();
         _lastSave = DateTime.UtcNow;
+    }
+
+    /// <summary>The hub's listing, and the checkpoints to scan with their folder signatures (names, sizes, times).</summary>
+    static (HubListing, List<ScanModel>) List(string hub)
+    {
+        var listing = HubDiscovery.Find(hub);
+        return (listing, listing.Models.Where(m => m.Problem == null)
+            .Select(m => new ScanModel { Id = m.Id, Path = m.Path, Signature = FolderSignature.Of(m.Path) }).ToList());
     }
 
     /// <summary>Moves the first <c>Window</c> unfinished models on, refilling the window while models finish at once (fingerprints already stored).</summary>
@@ -179,6 +192,6 @@ public sealed class ScanGrain(
         var extracted = done.Where(m => !m.Reused).Select(m => m.FingerprintKey).ToHashSet();
         return new ScanProgress(this.GetPrimaryKeyString(), s.Request!.Hub, s.Request.Registry, s.Phase, models.Count,
             done.Count, models.Count(m => m.Status == FingerprintStatus.Failed), extracted.Count, done.Count - extracted.Count,
-            s.TilesDone, s.TilesTotal, models, s.Started, s.Finished, s.Error, s.ErrorFile);
+            s.TilesDone, s.TilesTotal, models, s.Started, s.Finished, s.Error, s.ErrorFile, s.Skipped);
     }
 }

@@ -25,4 +25,6 @@ public sealed class ScanState
     [Id(9)] public Dictionary<string, ModelFacts> Facts { get; set; } = new();
     /// <summary>The file or folder <see cref="Error"/> is about, when it is bad input.</summary>
     [Id(10)] public string? ErrorFile { get; set; }
+    /// <summary>What listing the hub passed over, and why ("PATH: a link loop back to …").</summary>
+    [Id(11)] public List<string> Skipped { get; set; } = new();
 }

@@ -45,7 +45,7 @@ public class HubDiscoveryTests
         var cache = Path.Combine(hub, "hf-cache");
         var snapshot = CacheLayout(cache, "meta-llama/Tiny", "0123abcd", a);
 
-        var found = HubDiscovery.Find(hub);
+        var found = HubDiscovery.Find(hub).Models;
         Assert.Equal(["broken", "flat", "meta-llama/Tiny@0123abcd", "org-a/base", "org-a/base-finetuned"], found.Select(m => m.Id));
         Assert.Equal(snapshot, found.Single(m => m.Id.StartsWith("meta-llama")).Path);
     }
@@ -62,6 +62,33 @@ public class HubDiscoveryTests
         var viaCache = FingerprintBuilder.Build(snapshot, probes, cpu);
         Assert.Equal(direct.Model.ContentHash, viaCache.Model.ContentHash);
         Assert.Equal(direct.Grams[Preprocessing.Standardized][1], viaCache.Grams[Preprocessing.Standardized][1]);
+    }
+
+    [Fact]
+    public void LinksAreFollowedOnlyInsideTheHubAndLoopsAreReportedNotWalked()
+    {
+        using var temp = new TempDirectory();
+        var hub = temp.Sub("hub");
+        TestModels.Write(Path.Combine(hub, "good"), Architecture.Llama);
+        var outside = TestModels.Write(temp.Sub("outside"), Architecture.Llama, seed: 3);
+        Directory.CreateSymbolicLink(Path.Combine(hub, "loop"), ".");                 // loop -> the hub itself
+        Directory.CreateSymbolicLink(Path.Combine(hub, "elsewhere"), outside);         // a folder out of the hub
+        Directory.CreateSymbolicLink(Path.Combine(hub, "good-again"), "good");         // a second way to a checkpoint
+        var leaky = TestModels.Write(Path.Combine(hub, "leaky"), Architecture.Llama, seed: 4);
+        var weights = Directory.GetFiles(leaky, "*.safetensors").Single();
+        File.Delete(weights);
+        File.CreateSymbolicLink(weights, Directory.GetFiles(outside, "*.safetensors").Single()); // a weight file out of the hub
+
+        var listing = HubDiscovery.Find(hub);
+        Assert.Equal(["good", "leaky"], listing.Models.Select(m => m.Id));
+        Assert.Null(listing.Models[0].Problem);
+        Assert.Contains("links outside the hub", listing.Models[1].Problem);
+        Assert.Contains(weights, listing.Models[1].Problem);
+        var skipped = listing.Skipped.ToDictionary(k => Path.GetFileName(k.Path), k => k.Reason);
+        Assert.Equal(["elsewhere", "good-again", "loop"], skipped.Keys.Order());
+        Assert.Contains("link loop", skipped["loop"]);
+        Assert.Contains("out of the hub", skipped["elsewhere"]);
+        Assert.Contains("second way", skipped["good-again"]);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class ActivationsCommand
         {
             var path = parse.GetValue(model)!;
             var capture = FingerprintBuilder.Capture(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse),
-                context.Progress(CliContext.Label(path)));
+                context.Progress(CliContext.Label(path)), limits: common.InputLimits(parse));
             var directory = parse.GetValue(output)!;
             ActivationsWriter.Write(directory, capture);
             var a = capture.Activations;

@@ -65,7 +65,7 @@ public static class EvalCommand
         var registry = $"{parse.GetValue(connection.Registry)}-eval-{key}{suffix}";
         context.Error.WriteLine($"eval {hub} on {cluster.Description}: {probes.Count} probes ({probes.Name}), {kernelName} kernel, truth {truthPath}");
         var job = new ScanJob(hub, registry, $"eval-{key}{suffix}", probes, common.Batch(parse), parse.GetValue(common.Dtype)!, 8, kernel, policy,
-            useWeights, outDir, LayerMatrices.None);
+            useWeights, outDir, LayerMatrices.None, Limits: common.InputLimits(parse));
         EvaluationReport? evaluation = null;
         var result = await ScanPipeline.RunAsync(cluster.Client, cluster.Store, job, context.Progress("scan"), (scan, analysis) =>
         {

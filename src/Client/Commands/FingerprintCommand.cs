@@ -18,7 +18,7 @@ public static class FingerprintCommand
             var path = parse.GetValue(model)!;
             var name = CliContext.Label(path);
             var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse),
-                context.Progress(name));
+                context.Progress(name), limits: common.InputLimits(parse));
             var file = parse.GetValue(output) ?? name + ".reef";
             FingerprintFile.Write(fingerprint, file);
             context.Out.WriteLine($"wrote {file}: {fingerprint.Model.Architecture}, {fingerprint.Layers} layers, {fingerprint.Count} statements, " +

@@ -43,6 +43,8 @@ public sealed record MatrixFile
     [JsonPropertyName("log10_p")] public required double?[][] Log10P { get; init; }
     [JsonPropertyName("verdicts")] public required string?[][] Verdicts { get; init; }
     [JsonPropertyName("failed")] public required IReadOnlyList<FailedModel> Failed { get; init; }
+    /// <summary>What listing the hub passed over, and why ("PATH: a link loop back to …").</summary>
+    [JsonPropertyName("skipped")] public IReadOnlyList<string> Skipped { get; init; } = [];
     /// <summary>Layer-by-layer CKA of the pairs the scan kept (the top suspects', or every pair's with --layers).</summary>
     [JsonPropertyName("layers"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<LayerPair>? Layers { get; init; }

@@ -53,6 +53,7 @@ public static class ScanFiles
             Verdicts = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n)
                 .Select(j => i == j ? null : verdicts[i, j]?.Verdict.ToString().ToLowerInvariant()).ToArray()).ToArray(),
             Failed = progress.Models.Where(s => s.Status == FingerprintStatus.Failed).Select(s => new FailedModel(s.Id, s.FailureReason)).ToList(),
+            Skipped = progress.Skipped ?? [],
             Layers = layers.Count > 0 ? layers : null,
         });
 

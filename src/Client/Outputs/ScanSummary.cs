@@ -15,7 +15,8 @@ public sealed record ScanSummary(
     [property: JsonPropertyName("failures")] IReadOnlyList<FailedModel> Failures,
     [property: JsonPropertyName("output")] string Output,
     [property: JsonPropertyName("report")] string Report,
-    [property: JsonPropertyName("suspects")] IReadOnlyList<SuspectsCommand.Suspect>? Suspects)
+    [property: JsonPropertyName("suspects")] IReadOnlyList<SuspectsCommand.Suspect>? Suspects,
+    [property: JsonPropertyName("skipped")] IReadOnlyList<string>? Skipped = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 

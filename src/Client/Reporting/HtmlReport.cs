@@ -235,12 +235,18 @@ public static class HtmlReport
     {
         var failed = data.Models.Where(m => m.Status == "failed").ToList();
         html.Append($"<section><h2>Failures</h2>");
-        if (failed.Count == 0) html.Append("<p>None: every checkpoint found was fingerprinted.</p>");
-        else
+        if (failed.Count == 0 && data.Run.Skipped.Count == 0) html.Append("<p>None: every checkpoint found was fingerprinted.</p>");
+        if (failed.Count > 0)
         {
             html.Append("<table><tr><th>model</th><th>reason</th></tr>");
             foreach (var m in failed) html.Append($"<tr><td><code>{E(m.Id)}</code></td><td>{E(m.Reason ?? "")}</td></tr>");
             html.Append("</table>");
+        }
+        if (data.Run.Skipped.Count > 0)
+        {
+            html.Append("<h3>Passed over while listing the hub</h3><ul>");
+            foreach (var skipped in data.Run.Skipped) html.Append($"<li><code>{E(skipped)}</code></li>");
+            html.Append("</ul>");
         }
         html.Append("</section>\n");
     }

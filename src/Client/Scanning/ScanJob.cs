@@ -1,3 +1,4 @@
+using Reef.Engine;
 using Reef.Engine.Analysis.Calibration;
 using Reef.Engine.Probes;
 using Reef.Engine.Similarity;
@@ -29,5 +30,7 @@ public enum LayerMatrices
 /// <param name="OutDir">Where the files and the report go.</param>
 /// <param name="Layers">Which pairs' layer matrices to keep.</param>
 /// <param name="Victim">The model whose suspects lead (with <see cref="LayerMatrices.TopSuspects"/>).</param>
+/// <param name="Limits">How much of the hub's files the silos read (tokenizer, headers); the defaults when null.</param>
 public sealed record ScanJob(string Hub, string Registry, string ScanId, ProbeSet Probes, int BatchSize, string Dtype, int Window, Kernel Kernel,
-    VerdictPolicy Policy, bool UseWeights, string OutDir, LayerMatrices Layers = LayerMatrices.TopSuspects, string? Victim = null);
+    VerdictPolicy Policy, bool UseWeights, string OutDir, LayerMatrices Layers = LayerMatrices.TopSuspects, string? Victim = null,
+    InputLimits? Limits = null);

@@ -40,7 +40,11 @@ public static class ScanPipeline
         var request = new ScanRequest
         {
             Hub = Path.GetFullPath(job.Hub), Registry = job.Registry, Window = job.Window, Kernel = job.Kernel.ToString().ToLowerInvariant(),
-            Settings = new ExtractionSettings { ProbeHash = job.Probes.Hash, Statements = job.Probes.Count, BatchSize = job.BatchSize, Dtype = job.Dtype },
+            Settings = new ExtractionSettings
+            {
+                ProbeHash = job.Probes.Hash, Statements = job.Probes.Count, BatchSize = job.BatchSize, Dtype = job.Dtype,
+                MaxTokenizerBytes = job.Limits?.MaxTokenizerBytes ?? 0, MaxHeaderBytes = job.Limits?.MaxHeaderBytes ?? 0,
+            },
         };
         var scan = await ScanRunner.RunAsync(client, job.ScanId, request, progress, cancellation);
         var done = scan.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id).ToList();

@@ -14,8 +14,9 @@ public sealed class Checkpoint
     public const string IndexFileName = "model.safetensors.index.json";
 
     Checkpoint(string directory, ModelConfig config, IReadOnlyList<SafetensorsFile> files,
-        IReadOnlyDictionary<string, (SafetensorsFile File, TensorEntry Entry)> tensors)
+        IReadOnlyDictionary<string, (SafetensorsFile File, TensorEntry Entry)> tensors, InputLimits limits)
     {
+        Limits = limits;
         Directory = directory;
         Config = config;
         Files = files;
@@ -34,20 +35,24 @@ public sealed class Checkpoint
     /// <summary>Every tensor, with the file that holds it.</summary>
     public IReadOnlyDictionary<string, (SafetensorsFile File, TensorEntry Entry)> Tensors { get; }
 
+    /// <summary>How much of the checkpoint's files may be read (tokenizer, headers, metadata).</summary>
+    public InputLimits Limits { get; }
+
     /// <summary>Bytes of tensor data across all files.</summary>
     public long WeightBytes => Files.Sum(f => f.FileLength - f.DataStart);
 
     /// <summary>Path of tokenizer.json, or null when the checkpoint has none.</summary>
     public string? TokenizerPath => File.Exists(Path.Combine(Directory, "tokenizer.json")) ? Path.Combine(Directory, "tokenizer.json") : null;
 
-    /// <summary>Opens and validates the checkpoint in <paramref name="directory"/>.</summary>
-    public static Checkpoint Open(string directory)
+    /// <summary>Opens and validates the checkpoint in <paramref name="directory"/>, reading no more than <paramref name="limits"/> allow.</summary>
+    public static Checkpoint Open(string directory, InputLimits? limits = null)
     {
+        limits ??= InputLimits.Default;
         var dir = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(dir))
             throw new InvalidInputException(directory, "checkpoint folder does not exist");
-        var config = ConfigReader.Read(Path.Combine(dir, "config.json"));
-        var files = FindWeightFiles(dir);
+        var config = ConfigReader.Read(Path.Combine(dir, "config.json"), limits.MaxMetadataBytes);
+        var files = FindWeightFiles(dir, limits);
         var tensors = new Dictionary<string, (SafetensorsFile, TensorEntry)>(StringComparer.Ordinal);
         foreach (var file in files)
         foreach (var (name, entry) in file.Tensors)
@@ -56,25 +61,25 @@ public sealed class Checkpoint
                 throw new InvalidInputException(file.Path, $"tensor '{name}' is also in {tensors[name].Item1.Path}");
         }
         var index = Path.Combine(dir, IndexFileName);
-        if (File.Exists(index)) CheckIndexAgreesWithShards(index, ReadWeightMap(dir, index), tensors);
-        return new Checkpoint(dir, config, files, tensors);
+        if (File.Exists(index)) CheckIndexAgreesWithShards(index, ReadWeightMap(dir, index, limits), tensors);
+        return new Checkpoint(dir, config, files, tensors, limits);
     }
 
-    static List<SafetensorsFile> FindWeightFiles(string dir)
+    static List<SafetensorsFile> FindWeightFiles(string dir, InputLimits limits)
     {
         var index = Path.Combine(dir, IndexFileName);
         if (File.Exists(index))
         {
-            var shards = ReadWeightMap(dir, index).Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var shards = ReadWeightMap(dir, index, limits).Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             return shards.Select(shard =>
             {
                 var path = Path.Combine(dir, shard);
                 if (!File.Exists(path)) throw new InvalidInputException(index, $"shard '{shard}' named in weight_map does not exist");
-                return SafetensorsFile.Open(path);
+                return SafetensorsFile.Open(path, limits.MaxHeaderBytes);
             }).ToList();
         }
         var single = System.IO.Directory.GetFiles(dir, "*.safetensors").Order(StringComparer.Ordinal).ToList();
-        if (single.Count > 0) return single.Select(SafetensorsFile.Open).ToList();
+        if (single.Count > 0) return single.Select(path => SafetensorsFile.Open(path, limits.MaxHeaderBytes)).ToList();
 
         var pickles = System.IO.Directory.GetFiles(dir).Select(Path.GetFileName)
             .Where(n => n!.EndsWith(".bin", StringComparison.Ordinal) || n.EndsWith(".pt", StringComparison.Ordinal)
@@ -88,10 +93,10 @@ public sealed class Checkpoint
     }
 
     /// <summary>Reads <c>weight_map</c> of a sharded index; every shard name must stay inside the folder.</summary>
-    static Dictionary<string, string> ReadWeightMap(string dir, string index)
+    static Dictionary<string, string> ReadWeightMap(string dir, string index, InputLimits limits)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(File.ReadAllText(index)); }
+        try { doc = JsonDocument.Parse(InputFiles.ReadAllBytes(index, "shard index", limits.MaxMetadataBytes)); }
         catch (JsonException e) { throw new InvalidInputException(index, $"not valid JSON ({e.Message})"); }
         using var _ = doc;
         if (doc.RootElement.ValueKind != JsonValueKind.Object
@@ -130,7 +135,7 @@ public sealed class Checkpoint
         var result = new Dictionary<string, TorchSharp.torch.Tensor>(StringComparer.Ordinal);
         foreach (var file in Files)
         {
-            using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            using var stream = InputFiles.OpenRegular(file.Path, "weight file");
             foreach (var entry in file.Tensors.Values.OrderBy(e => e.Start)) result[entry.Name] = file.Read(entry, stream);
         }
         return result;
@@ -147,7 +152,7 @@ public sealed class Checkpoint
         foreach (var path in new[] { Path.Combine(Directory, "config.json") }.Concat(Files.Select(f => f.Path)))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(path) + "\n"));
-            using var stream = File.OpenRead(path);
+            using var stream = InputFiles.OpenRegular(path, "checkpoint file");
             int read;
             while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
         }

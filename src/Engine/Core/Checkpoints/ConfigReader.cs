@@ -10,14 +10,15 @@ namespace Reef.Engine.Checkpoints;
 /// </summary>
 public static class ConfigReader
 {
-    /// <summary>Reads and validates <paramref name="path"/>.</summary>
-    public static ModelConfig Read(string path)
+    /// <summary>Reads and validates <paramref name="path"/>, a regular file of at most <paramref name="maxBytes"/>.</summary>
+    public static ModelConfig Read(string path, long maxBytes = 64L << 20)
     {
-        if (!File.Exists(path)) throw new InvalidInputException(path, "config.json is missing");
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new InvalidInputException(path, "config.json is missing");
+        var bytes = InputFiles.ReadAllBytes(path, "config.json", maxBytes);
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            json = JsonNode.Parse(bytes) as JsonObject
                 ?? throw new InvalidInputException(path, "config.json is not a JSON object");
         }
         catch (JsonException e) { throw new InvalidInputException(path, $"config.json is not valid JSON ({e.Message})"); }
@@ -135,13 +136,7 @@ public static class ConfigReader
 
     static void Check(string path, ModelConfig m)
     {
-        void Positive(int value, string name)
-        {
-            if (value <= 0) throw new InvalidInputException(path, $"'{name}' must be positive, got {value}");
-        }
-        Positive(m.HiddenSize, "hidden_size"); Positive(m.Layers, "num_hidden_layers"); Positive(m.Heads, "num_attention_heads");
-        Positive(m.KvHeads, "num_key_value_heads"); Positive(m.HeadDim, "head_dim"); Positive(m.IntermediateSize, "intermediate_size");
-        Positive(m.VocabSize, "vocab_size"); Positive(m.MaxPositions, "max_position_embeddings");
+        ModelLimits.CheckBounds(m, path);
         if (m.Heads % m.KvHeads != 0)
             throw new InvalidInputException(path, $"num_attention_heads {m.Heads} is not a multiple of num_key_value_heads {m.KvHeads}");
         if (m.Rope != null && m.RotaryDim % 2 != 0)
@@ -155,7 +150,14 @@ public static class ConfigReader
     static int Required(string path, JsonObject c, string name) =>
         Int(c, name) ?? throw new InvalidInputException(path, $"config.json has no '{name}'");
 
-    static int? Int(JsonObject c, string name) => c[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? (int)v.GetValue<double>() : null;
+    /// <summary>A whole number that fits an int, or null when absent; 1e20 or 2.5 is refused, never saturated or cut.</summary>
+    static int? Int(JsonObject c, string name)
+    {
+        if (c[name] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return null;
+        var d = v.GetValue<double>();
+        return double.IsFinite(d) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue ? (int)d
+            : throw new FormatException($"'{name}' is {v.ToJsonString()}, not a whole number that fits in 32 bits");
+    }
     static double? Double(JsonObject c, string name) => c[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
     static bool? Bool(JsonObject c, string name) => c[name] is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : null;
     static string? Str(JsonObject c, string name) => c[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

@@ -42,7 +42,7 @@ public sealed record DerivationRecord(
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<DerivationRecord>(File.ReadAllText(path), Json); }
+        try { return JsonSerializer.Deserialize<DerivationRecord>(InputFiles.ReadAllBytes(path, FileName, InputLimits.Default.MaxMetadataBytes), Json); }
         catch (JsonException e) { throw new InvalidInputException(path, $"not a valid lineage record ({e.Message})"); }
     }
 }

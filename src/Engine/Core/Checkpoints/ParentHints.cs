@@ -17,7 +17,13 @@ public static partial class ParentHints
         var hints = new List<ParentHint>();
         var card = Path.Combine(directory, "README.md");
         if (File.Exists(card))
-            foreach (var name in BaseModels(ReadStart(card))) hints.Add(new ParentHint(name, "README.md base_model"));
+        {
+            try
+            {
+                foreach (var name in BaseModels(ReadStart(card))) hints.Add(new ParentHint(name, "README.md base_model"));
+            }
+            catch (InvalidInputException) { } // a model card that is not a regular file is no hint
+        }
         try
         {
             if (DerivationRecord.Read(directory) is { Parent: { } parent }) hints.Add(new ParentHint(parent, DerivationRecord.FileName));
@@ -28,11 +34,11 @@ public static partial class ParentHints
         {
             try
             {
-                using var json = JsonDocument.Parse(File.ReadAllBytes(config));
+                using var json = JsonDocument.Parse(InputFiles.ReadAllBytes(config, "config.json", InputLimits.Default.MaxMetadataBytes));
                 if (json.RootElement.TryGetProperty("_name_or_path", out var p) && p.ValueKind == JsonValueKind.String && p.GetString() is { Length: > 0 } s)
                     hints.Add(new ParentHint(s, "config.json _name_or_path"));
             }
-            catch (JsonException) { } // the checkpoint reader reports a broken config.json; a hint is optional
+            catch (Exception e) when (e is JsonException or InvalidInputException) { } // the checkpoint reader reports a broken config.json; a hint is optional
         }
         return hints;
     }
@@ -60,7 +66,7 @@ public static partial class ParentHints
     /// <summary>Front matter opens a model card: its first 64 KiB are read, whatever the card's size.</summary>
     static string ReadStart(string path)
     {
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(InputFiles.OpenRegular(path, "model card"));
         var buffer = new char[64 * 1024];
         return new string(buffer, 0, reader.ReadBlock(buffer));
     }

@@ -14,7 +14,7 @@ namespace Reef.Engine.Checkpoints;
 /// </summary>
 public sealed class SafetensorsFile
 {
-    /// <summary>The reference implementation's limit on the JSON header.</summary>
+    /// <summary>The reference implementation's limit on the JSON header (the default of <see cref="InputLimits.MaxHeaderBytes"/>).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
     const int ChunkBytes = 64 << 20;
@@ -44,10 +44,10 @@ public sealed class SafetensorsFile
     /// <summary>The optional <c>__metadata__</c> string map.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
-    /// <summary>Reads and validates the header of <paramref name="path"/>.</summary>
-    public static SafetensorsFile Open(string path)
+    /// <summary>Reads and validates the header of <paramref name="path"/>, refusing one over <paramref name="maxHeaderBytes"/>.</summary>
+    public static SafetensorsFile Open(string path, long maxHeaderBytes = MaxHeaderBytes)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+        using var stream = InputFiles.OpenRegular(path, "weight file");
         var fileLength = stream.Length;
         if (fileLength < 8)
             throw Fail(path, SafetensorsError.HeaderTooSmall, $"file is {fileLength} bytes, shorter than the 8-byte header length");
@@ -55,8 +55,8 @@ public sealed class SafetensorsFile
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
         var declared = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (declared > MaxHeaderBytes)
-            throw Fail(path, SafetensorsError.HeaderTooLarge, $"header length {declared} exceeds the {MaxHeaderBytes}-byte limit");
+        if (declared > (ulong)maxHeaderBytes)
+            throw Fail(path, SafetensorsError.HeaderTooLarge, $"header length {declared} exceeds the {maxHeaderBytes}-byte limit (--max-header-bytes)");
         var headerLength = (long)declared;
         if (8 + headerLength > fileLength)
             throw Fail(path, SafetensorsError.InvalidHeaderLength,

@@ -24,13 +24,13 @@ public static class FingerprintBuilder
     /// hashed the checkpoint (a scan hashes first, to look the fingerprint up) passes the content hash to skip that read.
     /// </summary>
     public static CaptureResult Capture(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
-        IProgress<ProgressUpdate>? progress = null, string? contentHash = null)
+        IProgress<ProgressUpdate>? progress = null, string? contentHash = null, InputLimits? limits = null)
     {
         ProbeRequirements.CheckForFingerprint(probes);
-        var checkpoint = Checkpoint.Open(checkpointPath);
+        var checkpoint = Checkpoint.Open(checkpointPath, limits);
         DecoderWeights.Validate(checkpoint);
         var config = checkpoint.Config;
-        using var tokenizer = probes.IsPreTokenized || checkpoint.TokenizerPath == null ? null : ModelTokenizer.Load(checkpoint.TokenizerPath);
+        using var tokenizer = probes.IsPreTokenized || checkpoint.TokenizerPath == null ? null : ModelTokenizer.Load(checkpoint.TokenizerPath, checkpoint.Limits.MaxTokenizerBytes);
         var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, checkpoint.Directory);
 
         if (contentHash == null)
@@ -55,14 +55,14 @@ public static class FingerprintBuilder
 
     /// <summary>Fingerprints <paramref name="checkpointPath"/> on <paramref name="probes"/>.</summary>
     public static Fingerprint Build(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
-        IProgress<ProgressUpdate>? progress = null, string? contentHash = null) =>
-        BuildTimed(checkpointPath, probes, compute, batchSize, progress, contentHash).Fingerprint;
+        IProgress<ProgressUpdate>? progress = null, string? contentHash = null, InputLimits? limits = null) =>
+        BuildTimed(checkpointPath, probes, compute, batchSize, progress, contentHash, limits).Fingerprint;
 
     /// <summary><see cref="Build"/>, also reporting the time spent loading, running the probes and building the Grams.</summary>
     public static BuiltFingerprint BuildTimed(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
-        IProgress<ProgressUpdate>? progress = null, string? contentHash = null)
+        IProgress<ProgressUpdate>? progress = null, string? contentHash = null, InputLimits? limits = null)
     {
-        var capture = Capture(checkpointPath, probes, compute, batchSize, progress, contentHash);
+        var capture = Capture(checkpointPath, probes, compute, batchSize, progress, contentHash, limits);
         var clock = Stopwatch.StartNew();
         var fingerprint = Fingerprint.FromActivations(capture.Activations, capture.Model, probes.Name, probes.Hash, capture.Tokens.Truncated, progress);
         return new BuiltFingerprint(fingerprint, capture.LoadTime, capture.ForwardTime, clock.Elapsed);

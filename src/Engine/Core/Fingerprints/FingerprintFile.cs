@@ -58,7 +58,7 @@ public static class FingerprintFile
     /// <summary>Whether <paramref name="path"/> starts like a fingerprint file.</summary>
     public static bool LooksLikeFingerprint(string path)
     {
-        if (!File.Exists(path)) return false;
+        if (FileSystemProbe.Stat(FileSystemProbe.Resolve(path) ?? path).Kind != FileKind.Regular) return false;
         using var stream = File.OpenRead(path);
         Span<byte> head = stackalloc byte[8];
         return stream.Read(head) == 8 && head.SequenceEqual(Magic);
@@ -67,8 +67,7 @@ public static class FingerprintFile
     /// <summary>Reads and verifies <paramref name="path"/>.</summary>
     public static Fingerprint Read(string path)
     {
-        if (!File.Exists(path)) throw new InvalidInputException(path, "fingerprint file does not exist");
-        return FromBytes(File.ReadAllBytes(path), path);
+        return FromBytes(InputFiles.ReadAllBytes(path, "fingerprint file", InputLimits.Default.MaxFingerprintBytes), path);
     }
 
     /// <summary>Reads and verifies a fingerprint held in memory; <paramref name="path"/> names it in errors.</summary>

@@ -16,8 +16,10 @@ public static class FolderSignature
         foreach (var path in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
         {
             var info = new FileInfo(path);
-            var target = info.LinkTarget != null ? info.ResolveLinkTarget(true) as FileInfo ?? info : info;
-            if (!target.Exists) { text.Append($"{info.Name}\tmissing\n"); continue; }
+            // Links resolved by the file system (a link loop resolves to nothing rather than throwing).
+            var resolved = info.LinkTarget != null ? FileSystemProbe.Resolve(path) : path;
+            var target = resolved != null ? new FileInfo(resolved) : null;
+            if (target is not { Exists: true }) { text.Append($"{info.Name}\tmissing\n"); continue; }
             text.Append($"{info.Name}\t{target.Length}\t{target.LastWriteTimeUtc.Ticks}\n");
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];

@@ -23,7 +23,7 @@ public static class GroundTruth
         JsonObject models;
         try
         {
-            models = JsonNode.Parse(File.ReadAllText(path))?["models"] as JsonObject ?? throw new InvalidInputException(path, "has no 'models' object");
+            models = JsonNode.Parse(InputFiles.ReadAllBytes(path, "ground truth", InputLimits.Default.MaxMetadataBytes))?["models"] as JsonObject ?? throw new InvalidInputException(path, "has no 'models' object");
         }
         catch (JsonException e) { throw new InvalidInputException(path, $"not valid JSON ({e.Message})"); }
         return models.Select(kv =>

@@ -6,46 +6,95 @@ namespace Reef.Engine.Hubs;
 /// (with '/' separators).
 /// </param>
 /// <param name="Path">The checkpoint folder (for the cache layout, the snapshot folder).</param>
-public sealed record HubModel(string Id, string Path);
+/// <param name="Problem">Why the checkpoint must not be read (a file that links outside the hub); null when it may.</param>
+public sealed record HubModel(string Id, string Path, string? Problem = null);
+
+/// <summary>Something under the hub that discovery passed over, and why (a link loop, a link out of the hub).</summary>
+public sealed record HubSkip(string Path, string Reason);
+
+/// <summary>What a hub holds: its checkpoints, ordered by id, and what was passed over.</summary>
+public sealed record HubListing(IReadOnlyList<HubModel> Models, IReadOnlyList<HubSkip> Skipped);
 
 /// <summary>
 /// Finds every checkpoint under a hub folder: plain folders holding a config.json, at any depth, and the
 /// Hugging Face cache layout <c>models--org--name/snapshots/REV/</c> (files there are links into blobs/).
 /// Folders whose name starts with '.' are skipped; the search does not descend into a checkpoint. A folder
 /// is listed as soon as it has a config.json, broken or not: whether it loads is the scan's to report.
+/// A hub is written by strangers, so links are followed only while they stay inside the hub: a folder reached
+/// twice (a link loop, or a second link to the same place) is passed over and reported, a link out of the hub is
+/// not followed, and a checkpoint whose files link out of the hub (the cache's links into its own blobs/ are
+/// inside) is listed with the problem instead of being read.
 /// </summary>
 public static class HubDiscovery
 {
-    /// <summary>The checkpoints under <paramref name="root"/>, ordered by id.</summary>
-    public static IReadOnlyList<HubModel> Find(string root)
+    /// <summary>The checkpoints under <paramref name="root"/>, ordered by id, and what was passed over.</summary>
+    public static HubListing Find(string root)
     {
         var full = System.IO.Path.GetFullPath(root);
         if (!Directory.Exists(full)) throw new InvalidInputException(root, "hub folder does not exist");
-        var found = new List<HubModel>();
-        Walk(full, full, found);
-        return found.OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+        var realRoot = FileSystemProbe.Resolve(full) ?? full;
+        var walk = new Walker(realRoot);
+        walk.Folder(realRoot, "");
+        return new HubListing(walk.Found.OrderBy(m => m.Id, StringComparer.Ordinal).ToList(), walk.Skipped);
     }
 
-    static void Walk(string root, string directory, List<HubModel> found)
+    sealed class Walker(string root)
     {
-        foreach (var child in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
+        readonly HashSet<string> _visited = [root];
+        public List<HubModel> Found { get; } = [];
+        public List<HubSkip> Skipped { get; } = [];
+
+        public void Folder(string directory, string idPrefix)
         {
-            var name = System.IO.Path.GetFileName(child);
-            if (name.StartsWith('.')) continue;
-            if (name.StartsWith("models--", StringComparison.Ordinal) && Directory.Exists(System.IO.Path.Combine(child, "snapshots")))
+            foreach (var child in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
             {
-                var repo = string.Join('/', name["models--".Length..].Split("--"));
-                foreach (var snapshot in Directory.EnumerateDirectories(System.IO.Path.Combine(child, "snapshots")).Order(StringComparer.Ordinal))
-                    if (File.Exists(System.IO.Path.Combine(snapshot, "config.json")))
-                        found.Add(new HubModel($"{repo}@{System.IO.Path.GetFileName(snapshot)}", snapshot));
-                continue;
+                var name = System.IO.Path.GetFileName(child);
+                if (name.StartsWith('.')) continue;
+                if (Enter(child) is not { } target) continue;
+                if (name.StartsWith("models--", StringComparison.Ordinal) && Directory.Exists(System.IO.Path.Combine(target, "snapshots")))
+                {
+                    var repo = string.Join('/', name["models--".Length..].Split("--"));
+                    foreach (var snapshot in Directory.EnumerateDirectories(System.IO.Path.Combine(target, "snapshots")).Order(StringComparer.Ordinal))
+                        if (Enter(snapshot) is { } folder && File.Exists(System.IO.Path.Combine(folder, "config.json")))
+                            Found.Add(new HubModel($"{repo}@{System.IO.Path.GetFileName(snapshot)}", folder, LinksOut(folder)));
+                    continue;
+                }
+                if (File.Exists(System.IO.Path.Combine(target, "config.json")))
+                {
+                    Found.Add(new HubModel(idPrefix + name, target, LinksOut(target)));
+                    continue;
+                }
+                Folder(target, idPrefix + name + "/");
             }
-            if (File.Exists(System.IO.Path.Combine(child, "config.json")))
+        }
+
+        /// <summary>The folder to go into for <paramref name="path"/>, or null (reported) when it is a link loop, a second way in, or a way out.</summary>
+        string? Enter(string path)
+        {
+            var target = path;
+            if (FileSystemProbe.Stat(path).Kind == FileKind.SymbolicLink)
             {
-                found.Add(new HubModel(System.IO.Path.GetRelativePath(root, child).Replace(System.IO.Path.DirectorySeparatorChar, '/'), child));
-                continue;
+                target = FileSystemProbe.Resolve(path)!;
+                if (target == null) { Skipped.Add(new HubSkip(path, "a link to nothing")); return null; }
+                if (!FileSystemProbe.IsWithin(target, root)) { Skipped.Add(new HubSkip(path, $"a link out of the hub, to {target}; not followed")); return null; }
             }
-            Walk(root, child, found);
+            if (_visited.Add(target)) return target;
+            var loop = FileSystemProbe.IsWithin(path, target) || FileSystemProbe.IsWithin(FileSystemProbe.Resolve(System.IO.Path.GetDirectoryName(path)!) ?? "", target);
+            Skipped.Add(new HubSkip(path, loop ? $"a link loop back to {target}; not followed" : $"a second way to {target}, which is listed once"));
+            return null;
+        }
+
+        /// <summary>Why the checkpoint in <paramref name="folder"/> must not be read: a file of it that links outside the hub; null when none does.</summary>
+        string? LinksOut(string folder)
+        {
+            foreach (var file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+            {
+                if (FileSystemProbe.Stat(file).Kind != FileKind.SymbolicLink) continue;
+                var target = FileSystemProbe.Resolve(file);
+                if (target != null && !FileSystemProbe.IsWithin(target, root))
+                    return $"{file} links outside the hub, to {target}; a hub's files may link only within the hub";
+            }
+            return null;
         }
     }
 }

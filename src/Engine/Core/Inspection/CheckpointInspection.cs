@@ -16,9 +16,9 @@ public static class CheckpointInspection
     /// (<see cref="InvalidInputException"/> naming the file); one that merely has no weight signature (another layout,
     /// no or a malformed tokenizer.json) gets the reason instead.
     /// </summary>
-    public static CheckpointFacts Inspect(string directory)
+    public static CheckpointFacts Inspect(string directory, InputLimits? limits = null)
     {
-        var checkpoint = Checkpoint.Open(directory);
+        var checkpoint = Checkpoint.Open(directory, limits);
         DecoderWeights.Validate(checkpoint);
         var config = checkpoint.Config;
         var hash = checkpoint.ComputeContentHash();

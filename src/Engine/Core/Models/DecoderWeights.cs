@@ -61,7 +61,10 @@ public sealed class DecoderWeights : IDisposable
         var layers = Math.Min(config.Layers, (lastLayer ?? config.Layers - 1) + 1);
         var prefix = checkpoint.Tensors.ContainsKey("transformer.wte.weight") || !checkpoint.Tensors.ContainsKey("wte.weight") ? "transformer." : "";
         var layout = FamilyLayout.For(config.Architecture, prefix);
+        // The config's claims against the headers first, so nothing below enumerates a lying layer count.
+        ModelLimits.CheckLayersAgainstWeights(checkpoint, layout);
         var plan = new WeightPlan(config, layout);
+        plan.Check(checkpoint, plan.Embedding().Item1, plan.Embedding().Item2);
         var wanted = new List<(string Name, long[] Shape)> { plan.Embedding() };
         if (layout.EmbedPositions != null) wanted.Add(plan.PositionEmbedding());
         for (var i = 0; i < layers; i++) wanted.AddRange(plan.Block(i));
@@ -80,7 +83,7 @@ public sealed class DecoderWeights : IDisposable
             foreach (var group in names.Distinct().Select(n => checkpoint.Tensors[n]).GroupBy(t => t.File.Path))
             {
                 var file = group.First().File;
-                using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+                using var stream = InputFiles.OpenRegular(file.Path, "weight file");
                 foreach (var (_, entry) in group.OrderBy(t => t.Entry.Start))
                 {
                     var raw = file.Read(entry, stream);

@@ -9,7 +9,8 @@ namespace Reef.Engine.Models;
 /// </summary>
 public sealed class WeightPlan(ModelConfig c, FamilyLayout l)
 {
-    readonly int _q = c.Heads * c.HeadDim, _kv = c.KvHeads * c.HeadDim, _d = c.HiddenSize, _ffn = c.IntermediateSize;
+    // Long, and checked: the sizes are within ModelLimits, whose products fit.
+    readonly long _q = checked((long)c.Heads * c.HeadDim), _kv = checked((long)c.KvHeads * c.HeadDim), _d = c.HiddenSize, _ffn = c.IntermediateSize;
 
     string Name(int i, string part, string kind) => $"{l.LayerPrefix}{i}.{part}.{kind}";
 

@@ -9,21 +9,18 @@ namespace Reef.Engine.Probes;
 /// </summary>
 public static class ProbeLoader
 {
-    /// <summary>The built-in set when <paramref name="path"/> is null, else the file's.</summary>
-    public static ProbeSet Load(string? path, int? samples = null)
+    /// <summary>The built-in set when <paramref name="path"/> is null, else the file's, within <paramref name="limits"/>.</summary>
+    public static ProbeSet Load(string? path, int? samples = null, InputLimits? limits = null)
     {
-        var set = path == null ? DefaultProbes.Load() : LoadFile(path);
+        var set = path == null ? DefaultProbes.Load() : LoadFile(path, limits ?? InputLimits.Default);
         try { return set.Take(samples); }
         catch (ArgumentException e) { throw new InvalidInputException(path ?? DefaultProbes.Name, e.Message); }
     }
 
-    static ProbeSet LoadFile(string path)
+    static ProbeSet LoadFile(string path, InputLimits limits)
     {
-        if (!File.Exists(path)) throw new InvalidInputException(path, "probe file does not exist");
-        string content;
-        try { content = new UTF8Encoding(false, true).GetString(File.ReadAllBytes(path)); }
-        catch (DecoderFallbackException) { throw new InvalidInputException(path, "probe file is not UTF-8 text"); }
-        content = content.TrimStart('\uFEFF');
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new InvalidInputException(path, "probe file does not exist");
+        var content = InputFiles.ReadAllText(path, "probe file", limits.MaxProbeFileBytes);
         var extension = Path.GetExtension(path).ToLowerInvariant();
         var probes = extension switch
         {
@@ -32,6 +29,11 @@ public static class ProbeLoader
             _ => content.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).Select(Probe.FromText).ToList(),
         };
         if (probes.Count == 0) throw new InvalidInputException(path, "probe file holds no statements");
+        // Before any tokenizer sees them: a tokenizer's memory grows many times a statement's length.
+        for (var i = 0; i < probes.Count; i++)
+            if (probes[i].Text is { } text && Encoding.UTF8.GetByteCount(text) is var bytes && bytes > limits.MaxStatementBytes)
+                throw new InvalidInputException(path,
+                    $"statement {i + 1} is {InputFiles.Size(bytes)}, over the limit of {InputFiles.Size(limits.MaxStatementBytes)} (--max-statement-bytes)");
         return new ProbeSet(Path.GetFileName(path), probes);
     }
 

@@ -11,9 +11,14 @@ public sealed class ModelTokenizer : IDisposable
 
     ModelTokenizer(Tokenizers.DotNet.Tokenizer tokenizer) => _tokenizer = tokenizer;
 
-    /// <summary>Loads <paramref name="path"/>; a bad file is an <see cref="InvalidInputException"/>.</summary>
-    public static ModelTokenizer Load(string path)
+    /// <summary>
+    /// Loads <paramref name="path"/>, a regular file of at most <paramref name="maxBytes"/> (the library reads it whole,
+    /// several times its size in memory); a bad file is an <see cref="InvalidInputException"/> naming it.
+    /// </summary>
+    public static ModelTokenizer Load(string path, long? maxBytes = null)
     {
+        InputFiles.CheckSize(path, "tokenizer.json", InputFiles.RequireRegular(path, "tokenizer.json"), maxBytes ?? InputLimits.Default.MaxTokenizerBytes,
+            "--max-tokenizer-bytes");
         try { return new ModelTokenizer(new Tokenizers.DotNet.Tokenizer(path)); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -16,9 +16,9 @@ public static class ByteAnchors
     static readonly string[] Symbols = ByteLevelTokenizer.ByteSymbols();
 
     /// <summary>Token id of each byte in <paramref name="tokenizerJson"/>'s vocabulary, -1 where it has none.</summary>
-    public static int[] Read(string tokenizerJson)
+    public static int[] Read(string tokenizerJson, long? maxBytes = null)
     {
-        using var document = ParseTokenizer(tokenizerJson);
+        using var document = ParseTokenizer(tokenizerJson, maxBytes ?? InputLimits.Default.MaxTokenizerBytes);
         var ids = Enumerable.Repeat(-1, Count).ToArray();
         if (!document.RootElement.TryGetProperty("model", out var model) || !model.TryGetProperty("vocab", out var vocab))
             throw new InvalidInputException(tokenizerJson, "has no model.vocab");
@@ -36,9 +36,9 @@ public static class ByteAnchors
         return ids;
     }
 
-    static JsonDocument ParseTokenizer(string path)
+    static JsonDocument ParseTokenizer(string path, long maxBytes)
     {
-        try { return JsonDocument.Parse(File.ReadAllBytes(path)); }
+        try { return JsonDocument.Parse(InputFiles.ReadAllBytes(path, "tokenizer.json", maxBytes, "--max-tokenizer-bytes")); }
         catch (JsonException e) { throw new InvalidInputException(path, $"not valid JSON ({e.Message})"); }
     }
 }

@@ -59,7 +59,7 @@ public sealed class WeightSignature
             reason = "no tokenizer.json to find the byte tokens in";
             return null;
         }
-        var anchors = ByteAnchors.Read(tokenizer);
+        var anchors = ByteAnchors.Read(tokenizer, checkpoint.Limits.MaxTokenizerBytes);
         var present = anchors.Select(id => id >= 0 && id < c.VocabSize).ToArray();
         if (present.Count(p => p) < MinimumAnchors)
         {
@@ -84,7 +84,7 @@ public sealed class WeightSignature
                 if (!checkpoint.Tensors.TryGetValue(name, out var found))
                     throw new InvalidInputException(checkpoint.Directory, $"has no tensor '{name}'");
                 if (!streams.TryGetValue(found.File.Path, out var stream))
-                    streams[found.File.Path] = stream = new FileStream(found.File.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                    streams[found.File.Path] = stream = InputFiles.OpenRegular(found.File.Path, "weight file");
                 using var raw = found.File.Read(found.Entry, stream);
                 return raw.to(ScalarType.Float64);
             }
