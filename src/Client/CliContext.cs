@@ -2,8 +2,11 @@ using Reef.Engine;
 
 namespace Reef.Client;
 
-/// <summary>Where a command writes: results to <see cref="Out"/>, progress and errors to <see cref="Error"/>.</summary>
-public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive)
+/// <summary>
+/// Where a command writes: results to <see cref="Out"/>, progress and errors to <see cref="Error"/>; and when it should
+/// stop (<see cref="Stopping"/>: Ctrl-C or SIGTERM).
+/// </summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Stopping = default)
 {
     /// <summary>A progress reporter for work on <paramref name="label"/>.</summary>
     public IProgress<ProgressUpdate> Progress(string label) => new ConsoleProgress(Error, Interactive, label);

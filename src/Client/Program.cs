@@ -1,3 +1,4 @@
 using Reef.Client;
 
-return ReefCli.Run(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected);
+using var stop = new StopSignals();
+return ReefCli.Run(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected, stop);

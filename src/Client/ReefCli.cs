@@ -10,10 +10,10 @@ namespace Reef.Client;
 /// </summary>
 public static class ReefCli
 {
-    /// <summary>Runs <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    /// <summary>Runs <paramref name="args"/>, writing to the given streams; returns the exit code. <paramref name="stop"/> stops long commands.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false, StopSignals? stop = null)
     {
-        var context = new CliContext(output, error, interactive);
+        var context = new CliContext(output, error, interactive, stop?.Token ?? default);
         var parse = Create(context).Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -24,6 +24,11 @@ public static class ReefCli
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException) when (stop?.Received is { } signal)
+        {
+            error.WriteLine($"reef: stopped by {signal}; what was done is saved, and the same command resumes it");
+            return signal == System.Runtime.InteropServices.PosixSignal.SIGTERM ? ExitCodes.Terminated : ExitCodes.Interrupted;
         }
         catch (InvalidInputException e)
         {

@@ -26,6 +26,13 @@ public sealed record ModelState
     [Id(8)] public string? FailureReason { get; init; }
     /// <summary>The model's facts, read with the content hash; null in states stored before they were kept.</summary>
     [Id(9)] public ModelFacts? Facts { get; init; }
+    /// <summary>
+    /// The failure's kind in a word (Reef.Engine.FailureKind): the model's own (invalid_weights, …) or the
+    /// infrastructure's (store_unavailable, timeout, io_error, internal_error), which a rescan retries.
+    /// </summary>
+    [Id(10)] public string? FailureKind { get; init; }
+    /// <summary>What was found wrong in the store and made again for this model ("the stored fingerprint … ; extracted again").</summary>
+    [Id(11)] public string? Repaired { get; init; }
 
     public bool Finished => Status is FingerprintStatus.Done or FingerprintStatus.Failed;
 }

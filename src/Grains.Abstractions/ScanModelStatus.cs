@@ -12,6 +12,10 @@ public sealed record ScanModelStatus
     /// <summary>The silo that extracted it.</summary>
     [Id(4)] public string? Silo { get; init; }
     [Id(5)] public string? FailureReason { get; init; }
+    /// <summary>The failure's kind in a word: the model's own, or the infrastructure's (a rescan retries those).</summary>
+    [Id(6)] public string? FailureKind { get; init; }
+    /// <summary>What was found corrupt in the store for this model and made again.</summary>
+    [Id(7)] public string? Repaired { get; init; }
 
     public bool Finished => Status is FingerprintStatus.Done or FingerprintStatus.Failed;
 }

@@ -19,13 +19,20 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, Re
 {
     StoredJob? _extraction;
 
-    Task<JobStatus> IFingerprintGrain.EnsureAsync(string checkpointPath, string contentHash, ExtractionSettings settings)
+    async Task<JobStatus> IFingerprintGrain.EnsureAsync(string checkpointPath, string contentHash, ExtractionSettings settings)
     {
         if (!capacity.HasAccelerator)
             throw new InvalidOperationException($"fingerprint extraction was placed on {silo.Name}, which declares no accelerator");
         var key = this.GetPrimaryKeyString();
         _extraction ??= new StoredJob(store, key, silo.Name);
-        return _extraction.EnsureAsync(() => Extract(key, checkpointPath, contentHash, settings));
+        return AfterFailureDeactivate(await _extraction.EnsureAsync(() => Extract(key, checkpointPath, contentHash, settings)));
+    }
+
+    /// <summary>A failed extraction is reported once, then this activation goes, so that the next ask starts a fresh one.</summary>
+    JobStatus AfterFailureDeactivate(JobStatus status)
+    {
+        if (status.State == JobState.Failed) DeactivateOnIdle();
+        return status;
     }
 
     async Task Extract(string key, string checkpointPath, string contentHash, ExtractionSettings settings)

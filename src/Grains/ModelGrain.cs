@@ -12,6 +12,8 @@ namespace Reef.Grains;
 /// A model of the hub: where its checkpoint is, its content hash and facts, and its fingerprint's status. Each call
 /// moves the model one step (read the checkpoint: validate, hash, facts and weight signature → look the fingerprint
 /// up → have it extracted) without waiting on the work; the scan calls again until it is done or failed.
+/// Stored results are verified before they are reused, and a failure that is not the model's own (the store was
+/// unreachable, a call timed out) is retried with backoff instead of being recorded against the model.
 /// </summary>
 public sealed class ModelGrain(
     [PersistentState("model", "reef")] IPersistentState<ModelState?> state,
@@ -21,13 +23,16 @@ public sealed class ModelGrain(
 {
     BackgroundJob<(string Hash, ModelFacts Facts)>? _inspection;
     string? _inspectionSignature;
+    readonly Backoff _backoff = new();
 
     async Task<ModelState> IModelGrain.FingerprintAsync(ModelJob job)
     {
         // Orleans fills State with an uninitialized record before anything is stored; only RecordExists tells.
         var current = state.RecordExists ? state.State : null;
         var sameCheckpoint = current != null && current.Path == job.Path && current.Signature == job.Signature && current.Facts != null;
-        if (!sameCheckpoint || current!.ProbeHash != job.Probes.ProbeHash)
+        // A rescan retries what failed for reasons other than the model's own.
+        var retry = current is { Status: FingerprintStatus.Failed } && !FailureKind.IsModelFault(current.FailureKind ?? FailureKind.Internal);
+        if (!sameCheckpoint || current!.ProbeHash != job.Probes.ProbeHash || retry)
         {
             // A new probe set keeps what was read of the checkpoint; a new path or signature may be new content, and a
             // state stored before facts were kept reads the checkpoint again for them.
@@ -38,7 +43,9 @@ public sealed class ModelGrain(
                 ContentHash = sameCheckpoint ? current!.ContentHash : null, Facts = sameCheckpoint ? current!.Facts : null,
             });
         }
+        if (current.Status == FingerprintStatus.Done) return await Verified(current, job);
         if (current.Finished) return current;
+        if (!_backoff.Due) return current;
 
         if (current.ContentHash == null || current.Facts == null)
         {
@@ -51,9 +58,12 @@ public sealed class ModelGrain(
             {
                 case JobState.Running: return current;
                 case JobState.Failed:
-                    return await Save(current with { Status = FingerprintStatus.Failed, FailureReason = _inspection.Error }, _inspection.ErrorKind);
+                    var (error, kind) = (_inspection.Error, _inspection.ErrorKind!);
+                    _inspection = null;
+                    return await Failed(current, error, kind);
                 default:
                     var (hash, facts) = _inspection.Result;
+                    _backoff.Reset();
                     current = await Save(current with { ContentHash = hash, Facts = facts, Status = FingerprintStatus.Extracting });
                     break;
             }
@@ -61,17 +71,24 @@ public sealed class ModelGrain(
 
         var key = StoreKeys.Fingerprint(current.ContentHash!, job.Probes.ProbeHash);
         if (current.Silo == null && await store.ContainsAsync(key))
-            return await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Reused = true });
+        {
+            if (await store.FingerprintProblemAsync(key, job.Probes.ProbeHash, job.Probes.Statements) is not { } problem)
+                return await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Reused = true });
+            current = await Repair(current, key, $"the stored fingerprint {key} was unusable ({problem}); extracted again");
+        }
         try
         {
             var extraction = await GrainFactory.GetGrain<IFingerprintGrain>(key).EnsureAsync(job.Path, current.ContentHash!, job.Probes);
-            return extraction.State switch
+            switch (extraction.State)
             {
-                JobState.Done => await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Silo = extraction.Silo }),
-                JobState.Failed => await Save(current with { Status = FingerprintStatus.Failed, FailureReason = extraction.Error, Silo = extraction.Silo },
-                    extraction.ErrorKind),
-                _ => current.Silo == extraction.Silo ? current : await Save(current with { Silo = extraction.Silo }),
-            };
+                case JobState.Done:
+                    _backoff.Reset();
+                    return await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Silo = extraction.Silo });
+                case JobState.Failed:
+                    return await Failed(current with { Silo = extraction.Silo }, extraction.Error, extraction.ErrorKind ?? FailureKind.Internal);
+                default:
+                    return current.Silo == extraction.Silo ? current : await Save(current with { Silo = extraction.Silo });
+            }
         }
         catch (Exception e)
         {
@@ -84,6 +101,45 @@ public sealed class ModelGrain(
     Task<ModelState?> IModelGrain.GetStateAsync() => Task.FromResult(state.RecordExists ? state.State : null);
 
     /// <summary>
+    /// A done model whose stored fingerprint and signature are still whole stays done; one whose store lost them, or
+    /// holds them corrupt, is made again (the corrupt blob deleted first, so nothing ever reads it).
+    /// </summary>
+    async Task<ModelState> Verified(ModelState done, ModelJob job)
+    {
+        if (done.Facts?.WeightSignatureKey is { } signature && await store.WeightSignatureProblemAsync(signature) is { } broken)
+            return await Repair(done with { Status = FingerprintStatus.Hashing, ContentHash = null, Facts = null, FingerprintKey = null, Reused = false, Silo = null },
+                signature, $"the stored weight signature {signature} was unusable ({broken}); read again");
+        if (await store.FingerprintProblemAsync(done.FingerprintKey!, job.Probes.ProbeHash, job.Probes.Statements) is { } problem)
+            return await Repair(done with { Status = FingerprintStatus.Extracting, FingerprintKey = null, Reused = false, Silo = null },
+                done.FingerprintKey!, $"the stored fingerprint {done.FingerprintKey} was unusable ({problem}); extracted again");
+        // A repair is told once, in the scan that made it.
+        return done.Repaired == null ? done : await Save(done with { Repaired = null });
+    }
+
+    async Task<ModelState> Repair(ModelState value, string key, string what)
+    {
+        log.LogWarning("{Model}: {Repair}", this.GetPrimaryKeyString(), what);
+        await store.DeleteAsync(key);
+        metrics.StoredValueRepaired();
+        return await Save(value with { Repaired = what });
+    }
+
+    /// <summary>
+    /// The model's own failure is recorded at once; the infrastructure's is retried after a growing pause, and recorded
+    /// (with its kind, so that a rescan retries it) only when it keeps failing.
+    /// </summary>
+    async Task<ModelState> Failed(ModelState current, string? error, string kind)
+    {
+        if (!FailureKind.IsModelFault(kind) && _backoff.Retry())
+        {
+            log.LogWarning("{Model}: {Error} ({Kind}); retrying in {Delay}", this.GetPrimaryKeyString(), error, kind, _backoff.Delay);
+            return current;
+        }
+        var reason = FailureKind.IsModelFault(kind) ? error : $"{error} (after {_backoff.Attempts} attempts; a rescan tries again)";
+        return await Save(current with { Status = FingerprintStatus.Failed, FailureReason = reason, FailureKind = kind }, kind);
+    }
+
+    /// <summary>
     /// Reads the checkpoint once for its hash and facts, and stores its weight signature by content (once for all ids
     /// with that content), so analysis takes them from the store and never opens the checkpoint again.
     /// </summary>
@@ -94,7 +150,8 @@ public sealed class ModelGrain(
         if (facts.WeightSignature is { } signature)
         {
             signatureKey = StoreKeys.WeightSignature(facts.ContentHash);
-            if (!await store.ContainsAsync(signatureKey)) await store.PutWeightSignatureAsync(signatureKey, signature);
+            if (!await store.ContainsAsync(signatureKey) || await store.WeightSignatureProblemAsync(signatureKey) != null)
+                await store.PutWeightSignatureAsync(signatureKey, signature);
         }
         return (facts.ContentHash, new ModelFacts
         {

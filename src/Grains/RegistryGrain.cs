@@ -25,6 +25,9 @@ public sealed class RegistryGrain(
     readonly Dictionary<(string, string), (PairScore Reef, double Weights)> _pairs = new();
     List<MatrixTile> _plan = [];
     HashSet<string> _done = [];
+    readonly Dictionary<string, string> _failed = new();
+    readonly List<string> _repaired = [];
+    bool _repairsTold;
     IGrainTimer? _timer;
     string? _error;
 
@@ -34,29 +37,34 @@ public sealed class RegistryGrain(
     /// What a tile's key covers besides its models: the kernel, the preprocessing, and the tile format (version 2 holds
     /// weight scores too), so a registry never reads a tile computed another way.
     /// </summary>
-    string TileKind => $"{Kernel}/standardized/reef+weights/v{2}";
+    string TileKind => $"{Kernel}/standardized/reef+weights/v{TileResult.Version}";
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var readable = new List<string>();
-        string? firstProblem = null;
         foreach (var tile in state.State.Tiles)
         {
-            if (await Absorb(tile) is { } problem) firstProblem ??= problem;
+            if (await Absorb(tile) is { } problem) await Discard(tile, problem);
             else
             {
                 _done.Add(tile);
                 readable.Add(tile);
             }
         }
-        // Tiles of an older format (or missing from the store) are dropped; their pairs are planned again.
-        if (readable.Count != state.State.Tiles.Count)
-        {
-            log.LogWarning("registry {Registry}: {Count} stored tiles cannot be used ({Problem}); their pairs are scored again",
-                this.GetPrimaryKeyString(), state.State.Tiles.Count - readable.Count, firstProblem);
-            state.State.Tiles = readable;
-        }
+        if (readable.Count != state.State.Tiles.Count) state.State.Tiles = readable;
         _plan = Plan();
+    }
+
+    /// <summary>
+    /// A stored tile that cannot be used (corrupt, of an older format) is deleted and its pairs planned again, never
+    /// read: the registry says so once, in its progress.
+    /// </summary>
+    async Task Discard(string tile, string problem)
+    {
+        var what = $"tile {tile} was unusable ({problem}); scored again";
+        log.LogWarning("registry {Registry}: {Repair}", this.GetPrimaryKeyString(), what);
+        _repaired.Add(what);
+        await store.DeleteAsync(StoreKeys.Tile(tile));
     }
 
     async Task<RegistryProgress> IRegistryGrain.UpdateAsync(IReadOnlyList<RegistryEntry> models, RegistrySettings settings)
@@ -83,12 +91,21 @@ public sealed class RegistryGrain(
             }
         }
         if (changed) await state.WriteStateAsync();
+        // An update tries again what failed in the last one; repairs already told to a finished scan are not told again.
         _error = null;
+        _failed.Clear();
+        if (_repairsTold) _repaired.Clear();
+        _repairsTold = false;
         _plan = Plan();
         return Continue();
     }
 
-    Task<RegistryProgress> IRegistryGrain.ContinueAsync() => Task.FromResult(Continue());
+    Task<RegistryProgress> IRegistryGrain.ContinueAsync()
+    {
+        var progress = Continue();
+        if (progress.Ready) _repairsTold = true;
+        return Task.FromResult(progress);
+    }
 
     Task<RegistryProgress> IRegistryGrain.GetProgressAsync() => Task.FromResult(Progress());
 
@@ -121,7 +138,8 @@ public sealed class RegistryGrain(
     Task<IReadOnlyList<string>> IRegistryGrain.GetScansAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.Scans);
 
     RegistryProgress Progress() =>
-        new(state.State.Models.Count, _plan.Count(t => _done.Contains(t.Key)), _plan.Count, _error == null && _plan.All(t => _done.Contains(t.Key)), _error);
+        new(state.State.Models.Count, _plan.Count(t => _done.Contains(t.Key)), _plan.Count,
+            _error == null && _plan.All(t => _done.Contains(t.Key) || _failed.ContainsKey(t.Key)), _error, _failed.Values.ToList(), _repaired.ToList());
 
     /// <summary>Score of a pair in the row's orientation (A = row model): the matrix is symmetric only in CKA, not in layer order.</summary>
     (PairScore Reef, double Weights)? Score(string a, string b) =>
@@ -132,14 +150,14 @@ public sealed class RegistryGrain(
     /// <summary>Works on the planned tiles not yet done (after a silo died, the new activation waits for this).</summary>
     RegistryProgress Continue()
     {
-        if (_error == null && _plan.Any(t => !_done.Contains(t.Key)) && _timer == null)
+        if (_error == null && _plan.Any(Pending) && _timer == null)
             _timer = this.RegisterGrainTimer(Advance, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(250)));
         return Progress();
     }
 
     async Task Advance(CancellationToken cancellation)
     {
-        var pending = _plan.Where(t => !_done.Contains(t.Key)).Take(TilesInFlight).ToList();
+        var pending = _plan.Where(Pending).Take(TilesInFlight).ToList();
         if (pending.Count == 0 || _error != null)
         {
             _timer?.Dispose();
@@ -159,9 +177,15 @@ public sealed class RegistryGrain(
         var finished = false;
         foreach (var (tile, status) in statuses)
         {
-            if (status.State == JobState.Failed) _error = $"tile {tile.Key} failed on {status.Silo}: {status.Error}";
+            // A failed tile leaves its pairs unscored and the rest go on; the next update tries it again.
+            if (status.State == JobState.Failed) _failed[tile.Key] = $"tile {tile.Key} failed on {status.Silo}: {status.Error}";
             if (status.State != JobState.Done) continue;
-            if (await Absorb(tile.Key) is { } problem) { _error = $"tile {tile.Key} finished but cannot be used: {problem}"; continue; }
+            if (await Absorb(tile.Key) is { } problem)
+            {
+                // Done but unreadable: corrupt between the write and this read. Deleted, so that its grain computes it again.
+                await Discard(tile.Key, problem);
+                continue;
+            }
             _done.Add(tile.Key);
             state.State.Tiles.Add(tile.Key);
             finished = true;
@@ -177,6 +201,8 @@ public sealed class RegistryGrain(
             if (state.State.Facts.TryGetValue(id, out var facts) && facts.WeightSignatureKey is { } signature) signatures[key] = signature;
         return signatures;
     }
+
+    bool Pending(MatrixTile tile) => !_done.Contains(tile.Key) && !_failed.ContainsKey(tile.Key);
 
     /// <summary>A tile's models with their weight signatures.</summary>
     TileRequest Request(MatrixTile tile, Dictionary<string, string> signatures)

@@ -76,10 +76,12 @@ public sealed class ScanGrain(
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
+    /// <summary>The silo is stopping (SIGTERM, an embedded client that was stopped) or the scan idles: what it has done is saved.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
     {
         metrics.ScanLeft(this.GetPrimaryKeyString());
-        return Task.CompletedTask;
+        _timer?.Dispose();
+        if (state.State.Request != null) await state.WriteStateAsync(cancellation);
     }
 
     /// <summary>Lists the hub's checkpoints with their folder signatures, in the background; a hub that cannot be listed ends the scan.</summary>
@@ -155,6 +157,7 @@ public sealed class ScanGrain(
                 s.Models[id] = new ScanModelStatus
                 {
                     Id = id, Status = r.Status, FingerprintKey = r.FingerprintKey, Reused = reused, Silo = r.Silo, FailureReason = r.FailureReason,
+                    FailureKind = r.FailureKind, Repaired = r.Repaired ?? s.Models[id].Repaired,
                 };
                 if (r.Facts != null) s.Facts[id] = r.Facts;
                 if (r.Finished) finishedNow++;
@@ -171,6 +174,8 @@ public sealed class ScanGrain(
             var registry = await GrainFactory.GetGrain<IRegistryGrain>(request.Registry).ContinueAsync();
             s.TilesDone = registry.TilesDone;
             s.TilesTotal = registry.TilesTotal;
+            s.TileFailures = registry.TileFailures?.ToList() ?? [];
+            s.RepairedTiles = registry.Repaired?.ToList() ?? [];
             if (registry.Error != null) s.Error = registry.Error;
             if (!registry.Ready && registry.Error == null) return;
             s.Phase = ScanPhase.Done;
@@ -192,6 +197,7 @@ public sealed class ScanGrain(
         var extracted = done.Where(m => !m.Reused).Select(m => m.FingerprintKey).ToHashSet();
         return new ScanProgress(this.GetPrimaryKeyString(), s.Request!.Hub, s.Request.Registry, s.Phase, models.Count,
             done.Count, models.Count(m => m.Status == FingerprintStatus.Failed), extracted.Count, done.Count - extracted.Count,
-            s.TilesDone, s.TilesTotal, models, s.Started, s.Finished, s.Error, s.ErrorFile, s.Skipped);
+            s.TilesDone, s.TilesTotal, models, s.Started, s.Finished, s.Error, s.ErrorFile, s.Skipped, s.TileFailures,
+            models.Where(m => m.Repaired != null).Select(m => $"{m.Id}: {m.Repaired}").Concat(s.RepairedTiles).ToList());
     }
 }

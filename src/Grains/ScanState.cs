@@ -27,4 +27,8 @@ public sealed class ScanState
     [Id(10)] public string? ErrorFile { get; set; }
     /// <summary>What listing the hub passed over, and why ("PATH: a link loop back to …").</summary>
     [Id(11)] public List<string> Skipped { get; set; } = new();
+    /// <summary>Registry tiles that failed, with why.</summary>
+    [Id(12)] public List<string> TileFailures { get; set; } = new();
+    /// <summary>Stored tiles found unusable and scored again.</summary>
+    [Id(13)] public List<string> RepairedTiles { get; set; } = new();
 }

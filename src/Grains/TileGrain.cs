@@ -18,11 +18,14 @@ public sealed class TileGrain(IBlobStore store, SiloCapacity capacity, ReefMetri
 {
     StoredJob? _computation;
 
-    Task<JobStatus> ITileGrain.EnsureAsync(TileRequest request)
+    async Task<JobStatus> ITileGrain.EnsureAsync(TileRequest request)
     {
         var key = StoreKeys.Tile(this.GetPrimaryKeyString());
         _computation ??= new StoredJob(store, key, silo.Name);
-        return _computation.EnsureAsync(() => Compute(key, request));
+        var status = await _computation.EnsureAsync(() => Compute(key, request));
+        // A failed tile is reported once; the next ask (the registry's next update) starts a fresh activation.
+        if (status.State == JobState.Failed) DeactivateOnIdle();
+        return status;
     }
 
     async Task Compute(string key, TileRequest request)
@@ -48,6 +51,7 @@ public sealed class TileGrain(IBlobStore store, SiloCapacity capacity, ReefMetri
             var weights = WeightTile.Compute(rowSignatures, colSignatures, (r, c) => request.Rows[r].FingerprintKey == request.Cols[c].FingerprintKey);
             var rows = request.Rows.Select(m => m.FingerprintKey).ToList();
             await store.PutAsync(key, new TileResult(rows, square ? rows : request.Cols.Select(m => m.FingerprintKey).ToList(), scores, weights).ToBytes());
+            await store.IncrementAsync(StoreKeys.TileCounter(key));
             // A diagonal tile scores each unordered pair once.
             var pairs = square ? (long)rowPrints.Count * (rowPrints.Count - 1) / 2 : (long)rowPrints.Count * colPrints.Count;
             metrics.TileScored(pairs, clock.Elapsed);

@@ -20,6 +20,19 @@ public sealed class RedisBlobStore(IConnectionMultiplexer redis) : IBlobStore
         return redis.call('INCRBY', KEYS[2], string.len(ARGV[1]) - old)
         """;
 
+    // Removes the value and moves the size total down by its length in one step.
+    const string DeleteScript = """
+        local old = redis.call('STRLEN', KEYS[1])
+        if old > 0 then redis.call('DEL', KEYS[1]); redis.call('DECRBY', KEYS[2], old) end
+        return old
+        """;
+
+    // Gives the claim up only when the caller holds it.
+    const string ReleaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
     // Takes the claim when it is free or already the caller's (a renewal), atomically.
     const string ClaimScript = """
         local holder = redis.call('GET', KEYS[1])
@@ -30,18 +43,29 @@ public sealed class RedisBlobStore(IConnectionMultiplexer redis) : IBlobStore
 
     IDatabase Db => redis.GetDatabase();
 
-    public async Task<byte[]?> GetAsync(string key) => (byte[]?)await Db.StringGetAsync(Blob + key);
+    public async Task<byte[]?> GetAsync(string key) => await Call("get", async () => (byte[]?)await Db.StringGetAsync(Blob + key));
 
-    public Task PutAsync(string key, byte[] value) => Db.ScriptEvaluateAsync(PutScript, [Blob + key, Bytes], [value]);
+    public Task PutAsync(string key, byte[] value) => Call("put", () => Db.ScriptEvaluateAsync(PutScript, [Blob + key, Bytes], [value]));
 
-    public Task<bool> ContainsAsync(string key) => Db.KeyExistsAsync(Blob + key);
+    public Task<bool> ContainsAsync(string key) => Call("contains", () => Db.KeyExistsAsync(Blob + key));
 
-    public Task<long> IncrementAsync(string counter) => Db.StringIncrementAsync("reef:count:" + counter);
+    public Task DeleteAsync(string key) => Call("delete", () => Db.ScriptEvaluateAsync(DeleteScript, [Blob + key, Bytes]));
 
-    public async Task<long> GetCounterAsync(string counter) => (long?)await Db.StringGetAsync("reef:count:" + counter) ?? 0;
+    public Task<long> IncrementAsync(string counter) => Call("increment", () => Db.StringIncrementAsync("reef:count:" + counter));
 
-    public async Task<bool> ClaimAsync(string key, string owner, TimeSpan lease) =>
-        (long)await Db.ScriptEvaluateAsync(ClaimScript, ["reef:claim:" + key], [owner, (long)lease.TotalMilliseconds]) == 1;
+    public Task<long> GetCounterAsync(string counter) => Call("counter", async () => (long?)await Db.StringGetAsync("reef:count:" + counter) ?? 0);
 
-    public async Task<long> GetStoredBytesAsync() => (long?)await Db.StringGetAsync(Bytes) ?? 0;
+    public Task<bool> ClaimAsync(string key, string owner, TimeSpan lease) =>
+        Call("claim", async () => (long)await Db.ScriptEvaluateAsync(ClaimScript, ["reef:claim:" + key], [owner, (long)lease.TotalMilliseconds]) == 1);
+
+    public Task ReleaseClaimAsync(string key, string owner) => Call("release", () => Db.ScriptEvaluateAsync(ReleaseScript, ["reef:claim:" + key], [owner]));
+
+    public Task<long> GetStoredBytesAsync() => Call("size", async () => (long?)await Db.StringGetAsync(Bytes) ?? 0);
+
+    /// <summary>Redis' connection and timeout errors as what they are to the caller: the store is unavailable for now.</summary>
+    static async Task<T> Call<T>(string operation, Func<Task<T>> call)
+    {
+        try { return await call(); }
+        catch (Exception e) when (e is RedisException or TimeoutException) { throw new StoreUnavailableException(operation, e); }
+    }
 }

@@ -34,7 +34,7 @@ public static class ReefSilo
 
         if (options.Clustering == "redis")
         {
-            var redis = ConfigurationOptions.Parse(options.Redis!);
+            var redis = RedisConnection.Options(options.Redis!, options.RedisPasswordFile, options.RedisTls);
             silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
             silo.AddRedisGrainStorage(StorageName, o => o.ConfigurationOptions = redis);
             silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));

@@ -11,8 +11,15 @@ public sealed class ReefSiloOptions
     /// <summary>"localhost" (one machine, state in <see cref="StateDirectory"/>) or "redis" (cluster: membership, grain state and fingerprints in Redis).</summary>
     public string Clustering { get; set; } = "localhost";
 
-    /// <summary>StackExchange.Redis connection string, e.g. "redis:6379,password=...". Required for redis clustering.</summary>
+    /// <summary>StackExchange.Redis connection string, e.g. "redis:6379". Required for redis clustering. The password comes from
+    /// <c>REEF_REDIS_PASSWORD</c> or <see cref="RedisPasswordFile"/>, never from the command line.</summary>
     public string? Redis { get; set; }
+
+    /// <summary>A file holding the Redis password (a mounted Secret); else the environment's REEF_REDIS_PASSWORD.</summary>
+    public string? RedisPasswordFile { get; set; }
+
+    /// <summary>Connect to Redis over TLS.</summary>
+    public bool RedisTls { get; set; }
 
     /// <summary>Accelerators this silo runs extractions on; 0 makes it a CPU silo (comparisons and tiles only). Null: CUDA devices seen.</summary>
     public int? Accelerators { get; set; }

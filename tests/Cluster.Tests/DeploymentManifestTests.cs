@@ -69,7 +69,10 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
             var name = silo.GetProperty("metadata").GetProperty("name").GetString()!;
             var container = PodSpec(silo).GetProperty("containers").EnumerateArray().Single();
             var env = Environment(container);
-            var reef = env.Where(e => e.Key.StartsWith("REEF_", StringComparison.Ordinal)).ToDictionary(e => e.Key["REEF_".Length..], e => e.Value);
+            // The Redis password comes from the Secret into REEF_REDIS_PASSWORD, which silos read directly.
+            Assert.Equal("secret", env[RedisConnection.PasswordVariable]);
+            var reef = env.Where(e => e.Key.StartsWith("REEF_", StringComparison.Ordinal) && e.Key != RedisConnection.PasswordVariable)
+                .ToDictionary(e => e.Key["REEF_".Length..], e => e.Value);
             Assert.All(reef.Keys, key => Assert.True(settings.Contains(key), $"{name}: REEF_{key} is not a silo setting"));
 
             // Bound as Program.cs binds REEF_* (prefix stripped), the settings are valid cluster settings.
@@ -77,7 +80,7 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
             new ConfigurationBuilder().AddInMemoryCollection(reef!).Build().Bind(options);
             options.Validate();
             Assert.Equal("redis", options.Clustering);
-            Assert.StartsWith("reef-redis:6379,", options.Redis);
+            Assert.Equal("reef-redis:6379", options.Redis);
             var ports = Items(container, "ports").ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("containerPort").GetInt32());
             Assert.Equal(options.SiloPort, ports["silo"]);
             Assert.Equal(options.GatewayPort, ports["gateway"]);
@@ -136,7 +139,8 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
         Assert.Equal("scan", args[0]);
         var parse = ReefCli.Create(new CliContext(TextWriter.Null, TextWriter.Null, false)).Parse(args);
         Assert.True(parse.Errors.Count == 0, string.Join("; ", parse.Errors.Select(e => e.Message)));
-        Assert.StartsWith("reef-redis:6379,", args[Array.IndexOf(args, "--cluster") + 1]);
+        Assert.Equal("reef-redis:6379", args[Array.IndexOf(args, "--cluster") + 1]);
+        Assert.Equal("secret", env[RedisConnection.PasswordVariable]);
 
         // The Job names the hub; the silos list and read it: every silo mounts the same volume there, read-only, and the
         // Job does not mount it at all (it never opens a checkpoint).
@@ -152,6 +156,28 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
         // Redis and its Service agree on the port the connection strings name.
         var redis = Named("Service", "reef-redis").GetProperty("spec").GetProperty("ports")[0];
         Assert.Equal(6379, redis.GetProperty("port").GetInt32());
+    }
+
+    /// <summary>
+    /// No secret reaches a command line, where the pod spec and <c>ps</c> show it: no container's command or arguments
+    /// expand a variable that comes from a Secret.
+    /// </summary>
+    [Fact]
+    public void NoSecretIsExpandedIntoACommandLine()
+    {
+        var workloads = OfKind("Deployment").Concat(OfKind("StatefulSet")).Concat(OfKind("Job")).ToList();
+        Assert.NotEmpty(workloads);
+        foreach (var workload in workloads)
+        foreach (var container in PodSpec(workload).GetProperty("containers").EnumerateArray())
+        {
+            var secrets = Items(container, "env").Where(e => e.TryGetProperty("valueFrom", out var from) && from.TryGetProperty("secretKeyRef", out _))
+                .Select(e => e.GetProperty("name").GetString()!).ToHashSet();
+            var commandLine = Items(container, "command").Concat(Items(container, "args")).Select(a => a.GetString()!).ToList();
+            foreach (var part in commandLine)
+                foreach (Match m in Regex.Matches(part, @"\$\((\w+)\)"))
+                    Assert.False(secrets.Contains(m.Groups[1].Value),
+                        $"{workload.GetProperty("metadata").GetProperty("name")}/{container.GetProperty("name")}: the secret {m.Groups[1].Value} is expanded into its command line");
+        }
     }
 
     [Fact]

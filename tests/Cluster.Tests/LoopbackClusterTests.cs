@@ -66,7 +66,7 @@ public sealed class LoopbackClusterTests(ITestOutputHelper output)
         Assert.True(second.ExitCode == 0, cluster.Log("client-2"));
 
         Assert.Equal(ids.Count, ScanSummary.Parse(cluster.Output("client-2")).Fingerprinted);
-        var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis);
+        var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisOptions);
         await using var _ = redis;
         var store = new Reef.Hosting.RedisBlobStore(redis);
         var recomputed = 0;
@@ -99,7 +99,7 @@ public sealed class LoopbackClusterTests(ITestOutputHelper output)
     static async Task<ScanProgress> WaitForDone(string scanId, LoopbackCluster cluster, int atLeast)
     {
         using var state = new TempDirectory();
-        await using var connection = await ReefConnection.OpenAsync(cluster.Redis, state.Path, TextWriter.Null);
+        await using var connection = await ReefConnection.OpenAsync(cluster.RedisOptions, state.Path, TextWriter.Null);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (true)
         {

@@ -5,10 +5,11 @@ namespace Reef.TestSupport;
 /// <summary>A server or client process of a test, its stdout and stderr written to LOGS/NAME.out and LOGS/NAME.log.</summary>
 public static class LoggedProcess
 {
-    public static Process Start(string file, IEnumerable<string> args, string logs, string name)
+    public static Process Start(string file, IEnumerable<string> args, string logs, string name, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         var output = new StreamWriter(Path.Combine(logs, name + ".out"), append: true) { AutoFlush = true };
         var log = new StreamWriter(Path.Combine(logs, name + ".log"), append: true) { AutoFlush = true };

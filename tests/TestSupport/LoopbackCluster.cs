@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Reef.Client.Scanning;
+using Reef.Hosting;
+using StackExchange.Redis;
 
 namespace Reef.TestSupport;
 
@@ -12,22 +14,64 @@ namespace Reef.TestSupport;
 public sealed class LoopbackCluster : IDisposable
 {
     readonly string _logs;
-    readonly Process _redis;
+    Process _redis;
     readonly List<(string Name, Process Process)> _silos = [];
     readonly Dictionary<string, (int Silo, int Gateway, int Http)> _ports = new();
 
+    /// <summary>
+    /// Starts redis-server as a Kubernetes deployment runs it: a password (from a file, as a mounted Secret would give
+    /// it; silos and clients get it in REEF_REDIS_PASSWORD, never in their arguments) and an append-only file, so that a
+    /// restarted server keeps its data.
+    /// </summary>
     public LoopbackCluster(string logs)
     {
         _logs = logs;
         Directory.CreateDirectory(logs);
         RedisPort = ReefConnection.FreePort();
-        _redis = Start("redis-server", ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], "redis");
-        WaitUntil(() => TryConnect(RedisPort), TimeSpan.FromSeconds(20), "redis-server did not start (is it installed? scripts/services.sh installs it)");
+        Password = Guid.NewGuid().ToString("N");
+        var data = Directory.CreateDirectory(Path.Combine(logs, "redis-data")).FullName;
+        File.WriteAllText(Path.Combine(logs, "redis.conf"),
+            $"port {RedisPort}\nbind 127.0.0.1\nrequirepass {Password}\nsave \"\"\nappendonly yes\nappendfsync always\ndir {data}\n");
+        _redis = StartRedis();
     }
 
     public int RedisPort { get; }
 
+    /// <summary>Redis' address, for --cluster and --Reef:Redis (the password travels in <see cref="Environment"/>).</summary>
     public string Redis => $"127.0.0.1:{RedisPort}";
+
+    public string Password { get; }
+
+    /// <summary>What every silo and client process of this cluster gets in its environment: the Redis password.</summary>
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { [RedisConnection.PasswordVariable] = Password };
+
+    /// <summary>Options for a connection from the test process itself.</summary>
+    public ConfigurationOptions RedisOptions
+    {
+        get
+        {
+            var options = ConfigurationOptions.Parse(Redis);
+            options.Password = Password;
+            return options;
+        }
+    }
+
+    Process StartRedis()
+    {
+        var redis = Start("redis-server", [Path.Combine(_logs, "redis.conf")], "redis");
+        WaitUntil(() => TryConnect(RedisPort), TimeSpan.FromSeconds(20), "redis-server did not start (is it installed? scripts/services.sh installs it)");
+        return redis;
+    }
+
+    /// <summary>SIGKILL to redis-server, as a crashed or evicted Redis pod.</summary>
+    public void KillRedis()
+    {
+        _redis.Kill(entireProcessTree: true);
+        _redis.WaitForExit();
+    }
+
+    /// <summary>redis-server again on the same port, with the data it had (its append-only file).</summary>
+    public void RestartRedis() => _redis = StartRedis();
 
     /// <summary>
     /// Starts silo processes together, as (name, accelerators), and waits until each one's /healthz says it is
@@ -80,7 +124,7 @@ public sealed class LoopbackCluster : IDisposable
     /// <summary>Starts <c>reef ARGS</c> as its own process (stdout and stderr to logs/NAME.out and .log).</summary>
     public Process StartClient(string name, params string[] args) => Start("dotnet", [Build.Output("Client", "reef.dll"), .. args], name);
 
-    Process Start(string file, string[] args, string name) => LoggedProcess.Start(file, args, _logs, name);
+    Process Start(string file, string[] args, string name) => LoggedProcess.Start(file, args, _logs, name, Environment);
 
     public string Output(string name) => File.ReadAllText(Path.Combine(_logs, name + ".out"));
 

@@ -73,14 +73,16 @@ public static class EvalCommand
                 analysis.Weights != null, EngineInfo.Version, scan.Failed);
             evaluation = RegistryEvaluation.Evaluate(analysis, truth, run);
             OutputFiles.Write(outDir, evaluation);
-        });
+        }, context.Stopping);
         if (json) context.Out.WriteLine(File.ReadAllText(Path.Combine(outDir, OutputFiles.Evaluation)));
         else
         {
             context.Out.Write(Summary(evaluation!));
             context.Out.WriteLine($"wrote {Path.Combine(outDir, OutputFiles.Evaluation)}; report: {result.Report}");
         }
-        return ExitCodes.Success;
+        if (result.Progress.HasFailures)
+            context.Error.WriteLine($"reef: {result.Progress.Failed} models and {result.Progress.TileFailures?.Count ?? 0} tiles failed; see matrix.json");
+        return result.Progress.HasFailures ? ExitCodes.PartlyFailed : ExitCodes.Success;
     }
 
     /// <summary>The evaluation as text: separation by score, light and heavy; verdicts; families; lineage.</summary>

@@ -49,7 +49,7 @@ public static class ScanCommand
         context.Error.WriteLine($"scan {id}: {hub} on {cluster.Description}, {probes.Count} probes ({probes.Name})");
         var job = new ScanJob(hub, registry, id, probes, common.Batch(parse), parse.GetValue(common.Dtype)!, window, Kernel.Linear, policy,
             analysisOptions.Weights(parse), outDir, layers ? LayerMatrices.All : LayerMatrices.TopSuspects, victim, common.InputLimits(parse));
-        var result = await ScanPipeline.RunAsync(cluster.Client, cluster.Store, job, context.Progress("scan"));
+        var result = await ScanPipeline.RunAsync(cluster.Client, cluster.Store, job, context.Progress("scan"), cancellation: context.Stopping);
         var analysis = result.Analysis;
         var report = result.Report;
 
@@ -57,17 +57,20 @@ public static class ScanCommand
         if (json)
             context.Out.WriteLine(new ScanSummary(p.ScanId, p.Total, p.Done, p.Extracted, p.Reused, p.Failed,
                 p.Models.Where(m => m.Status == FingerprintStatus.Failed).Select(m => new FailedModel(m.Id, m.FailureReason)).ToList(),
-                Path.GetFullPath(outDir), Path.GetFullPath(report), victim != null ? SuspectsCommand.Rank(analysis, victim, 10) : null, p.Skipped ?? []).ToJson());
+                Path.GetFullPath(outDir), Path.GetFullPath(report), victim != null ? SuspectsCommand.Rank(analysis, victim, 10) : null, p.Skipped ?? [], p.TileFailures ?? [], p.Repaired ?? []).ToJson());
         else
         {
             context.Out.WriteLine($"scan {p.ScanId}: {p.Done} of {p.Total} models fingerprinted ({p.Extracted} extracted, {p.Reused} reused), {p.Failed} failed");
             foreach (var f in p.Models.Where(m => m.Status == FingerprintStatus.Failed))
                 context.Out.WriteLine($"  failed {f.Id}: {f.FailureReason}");
             foreach (var skipped in p.Skipped ?? []) context.Out.WriteLine($"  skipped {skipped}");
+            foreach (var tile in p.TileFailures ?? []) context.Out.WriteLine($"  failed {tile}");
+            foreach (var repaired in p.Repaired ?? []) context.Out.WriteLine($"  repaired {repaired}");
             context.Out.WriteLine($"wrote {Path.Combine(outDir, "matrix.csv")}, matrix.json, families.json, matrix.png");
             context.Out.WriteLine($"report: {report}");
             if (victim != null) context.Out.Write(SuspectsCommand.Table(analysis, victim, 10));
         }
-        return ExitCodes.Success;
+        if (p.HasFailures) context.Error.WriteLine($"reef: the scan finished, but {p.Failed} models and {p.TileFailures?.Count ?? 0} tiles failed (listed above)");
+        return p.HasFailures ? ExitCodes.PartlyFailed : ExitCodes.Success;
     }
 }

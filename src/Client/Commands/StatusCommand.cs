@@ -32,13 +32,23 @@ public static class StatusCommand
                 scan = p.ScanId, hub = p.Hub, phase = p.Phase.ToString().ToLowerInvariant(), models = p.Total, done = p.Done, failed = p.Failed,
                 extracted = p.Extracted, reused = p.Reused, tiles_done = p.TilesDone, tiles_total = p.TilesTotal, started = p.Started, finished = p.Finished,
                 done_models = p.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id),
+                failures = p.Models.Where(m => m.Status == FingerprintStatus.Failed)
+                    .Select(m => new { id = m.Id, reason = m.FailureReason, kind = m.FailureKind }),
+                tile_failures = p.TileFailures ?? [], skipped = p.Skipped ?? [], repaired = p.Repaired ?? [], error = p.Error,
             })));
             return ExitCodes.Success;
         }
         if (scans.Count == 0) context.Out.WriteLine("no scans");
         foreach (var p in scans)
+        {
             context.Out.WriteLine($"{p.ScanId}  {p.Phase.ToString().ToLowerInvariant(),-14} {p.Done}/{p.Total} models ({p.Extracted} extracted, {p.Reused} reused, {p.Failed} failed)  " +
                                   $"tiles {p.TilesDone}/{p.TilesTotal}  {p.Hub}");
+            foreach (var m in p.Models.Where(m => m.Status == FingerprintStatus.Failed))
+                context.Out.WriteLine($"  failed {m.Id} ({m.FailureKind}): {m.FailureReason}");
+            foreach (var tile in p.TileFailures ?? []) context.Out.WriteLine($"  failed {tile}");
+            foreach (var skipped in p.Skipped ?? []) context.Out.WriteLine($"  skipped {skipped}");
+            if (p.Error != null) context.Out.WriteLine($"  error: {p.Error}");
+        }
         return ExitCodes.Success;
     }
 }

@@ -45,6 +45,10 @@ public sealed record MatrixFile
     [JsonPropertyName("failed")] public required IReadOnlyList<FailedModel> Failed { get; init; }
     /// <summary>What listing the hub passed over, and why ("PATH: a link loop back to …").</summary>
     [JsonPropertyName("skipped")] public IReadOnlyList<string> Skipped { get; init; } = [];
+    /// <summary>Tiles of the registry matrix that failed, with why: their pairs have no scores (null in the matrices).</summary>
+    [JsonPropertyName("tile_failures")] public IReadOnlyList<string> TileFailures { get; init; } = [];
+    /// <summary>What was found corrupt or unusable in the store, deleted and made again in this scan.</summary>
+    [JsonPropertyName("repaired")] public IReadOnlyList<string> Repaired { get; init; } = [];
     /// <summary>Layer-by-layer CKA of the pairs the scan kept (the top suspects', or every pair's with --layers).</summary>
     [JsonPropertyName("layers"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<LayerPair>? Layers { get; init; }
@@ -60,6 +64,8 @@ public sealed record ModelEntry
     [JsonPropertyName("reused")] public bool Reused { get; init; }
     [JsonPropertyName("silo")] public string? Silo { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+    /// <summary>The failure's kind: the model's own (invalid_weights, …) or the infrastructure's (store_unavailable, …), which a rescan retries.</summary>
+    [JsonPropertyName("failure_kind")] public string? FailureKind { get; init; }
     [JsonPropertyName("architecture")] public string? Architecture { get; init; }
     [JsonPropertyName("layers")] public int? Layers { get; init; }
     [JsonPropertyName("hidden_size")] public int? HiddenSize { get; init; }

@@ -53,7 +53,7 @@ public static class ScanFiles
             Verdicts = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n)
                 .Select(j => i == j ? null : verdicts[i, j]?.Verdict.ToString().ToLowerInvariant()).ToArray()).ToArray(),
             Failed = progress.Models.Where(s => s.Status == FingerprintStatus.Failed).Select(s => new FailedModel(s.Id, s.FailureReason)).ToList(),
-            Skipped = progress.Skipped ?? [],
+            Skipped = progress.Skipped ?? [], TileFailures = progress.TileFailures ?? [], Repaired = progress.Repaired ?? [],
             Layers = layers.Count > 0 ? layers : null,
         });
 
@@ -75,7 +75,7 @@ public static class ScanFiles
     static ModelEntry Entry(ScanModelStatus s, ModelFacts? f) => new()
     {
         Id = s.Id, Status = s.Status.ToString().ToLowerInvariant(), Fingerprint = s.FingerprintKey, Reused = s.Reused, Silo = s.Silo,
-        Reason = s.FailureReason, Architecture = f?.Architecture, Layers = f?.Layers, HiddenSize = f?.HiddenSize, Parameters = f?.Parameters,
+        Reason = s.FailureReason, FailureKind = s.FailureKind, Architecture = f?.Architecture, Layers = f?.Layers, HiddenSize = f?.HiddenSize, Parameters = f?.Parameters,
         ParentHints = f?.ParentHints, NoWeightSignature = f?.NoWeightSignature,
     };
 

@@ -16,7 +16,9 @@ public sealed record ScanSummary(
     [property: JsonPropertyName("output")] string Output,
     [property: JsonPropertyName("report")] string Report,
     [property: JsonPropertyName("suspects")] IReadOnlyList<SuspectsCommand.Suspect>? Suspects,
-    [property: JsonPropertyName("skipped")] IReadOnlyList<string>? Skipped = null)
+    [property: JsonPropertyName("skipped")] IReadOnlyList<string>? Skipped = null,
+    [property: JsonPropertyName("tile_failures")] IReadOnlyList<string>? TileFailures = null,
+    [property: JsonPropertyName("repaired")] IReadOnlyList<string>? Repaired = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 

@@ -235,12 +235,25 @@ public static class HtmlReport
     {
         var failed = data.Models.Where(m => m.Status == "failed").ToList();
         html.Append($"<section><h2>Failures</h2>");
-        if (failed.Count == 0 && data.Run.Skipped.Count == 0) html.Append("<p>None: every checkpoint found was fingerprinted.</p>");
+        if (failed.Count == 0 && data.Run.Skipped.Count == 0 && data.Run.TileFailures.Count == 0)
+            html.Append("<p>None: every checkpoint found was fingerprinted and every pair scored.</p>");
         if (failed.Count > 0)
         {
             html.Append("<table><tr><th>model</th><th>reason</th></tr>");
             foreach (var m in failed) html.Append($"<tr><td><code>{E(m.Id)}</code></td><td>{E(m.Reason ?? "")}</td></tr>");
             html.Append("</table>");
+        }
+        if (data.Run.TileFailures.Count > 0)
+        {
+            html.Append("<h3>Tiles of the matrix that failed (their pairs have no scores)</h3><ul>");
+            foreach (var tile in data.Run.TileFailures) html.Append($"<li>{E(tile)}</li>");
+            html.Append("</ul>");
+        }
+        if (data.Run.Repaired.Count > 0)
+        {
+            html.Append("<h3>Found corrupt in the store and made again</h3><ul>");
+            foreach (var repaired in data.Run.Repaired) html.Append($"<li>{E(repaired)}</li>");
+            html.Append("</ul>");
         }
         if (data.Run.Skipped.Count > 0)
         {

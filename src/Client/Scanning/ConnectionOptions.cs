@@ -8,8 +8,15 @@ public sealed class ConnectionOptions
 {
     public Option<string?> Cluster { get; } = new("--cluster")
     {
-        Description = "Redis connection string of a ReefCluster (e.g. localhost:6379 or redis:6379,password=...). Default: embedded mode, no servers.",
+        Description = $"Redis of a ReefCluster (e.g. localhost:6379); the password from ${RedisConnection.PasswordVariable} or --redis-password-file. Default: embedded mode, no servers.",
     };
+
+    public Option<string?> RedisPasswordFile { get; } = new("--redis-password-file")
+    {
+        Description = $"A file holding the Redis password (a mounted Secret); else ${RedisConnection.PasswordVariable}.",
+    };
+
+    public Option<bool> RedisTls { get; } = new("--redis-tls") { Description = "Connect to Redis over TLS." };
 
     public Option<string> State { get; } = new("--state")
     {
@@ -25,10 +32,13 @@ public sealed class ConnectionOptions
     public void AddTo(Command command)
     {
         command.Options.Add(Cluster);
+        command.Options.Add(RedisPasswordFile);
+        command.Options.Add(RedisTls);
         command.Options.Add(State);
         command.Options.Add(Registry);
     }
 
     public Task<ReefConnection> OpenAsync(ParseResult parse, CliContext context) =>
-        ReefConnection.OpenAsync(parse.GetValue(Cluster), parse.GetValue(State)!, context.Error);
+        ReefConnection.OpenAsync(parse.GetValue(Cluster) is { } cluster ? RedisConnection.Options(cluster, parse.GetValue(RedisPasswordFile), parse.GetValue(RedisTls)) : null,
+            parse.GetValue(State)!, context.Error);
 }

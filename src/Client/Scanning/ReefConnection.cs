@@ -41,7 +41,7 @@ public sealed class ReefConnection : IAsyncDisposable
 
     sealed record EmbeddedEndpoint(int ProcessId, int GatewayPort);
 
-    public static async Task<ReefConnection> OpenAsync(string? redis, string stateDirectory, TextWriter log)
+    public static async Task<ReefConnection> OpenAsync(ConfigurationOptions? redis, string stateDirectory, TextWriter log)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Silo and client logs go to stderr, warnings and up, so stdout stays the command's output (--json).
@@ -53,7 +53,7 @@ public sealed class ReefConnection : IAsyncDisposable
 
         if (redis != null)
         {
-            var options = ConfigurationOptions.Parse(redis);
+            var options = redis;
             builder.UseOrleansClient(client =>
             {
                 client.UseRedisClustering(o => o.ConfigurationOptions = options);

@@ -33,6 +33,7 @@ public static class ScanRunner
         }
         if (state is { Error: { } error, ErrorFile: { } file })
             throw new InvalidInputException(file, error.StartsWith(file + ": ", StringComparison.Ordinal) ? error[(file.Length + 2)..] : error);
+        if (state.Error is { } failure) throw new InvalidOperationException($"scan {scanId} could not finish: {failure}");
         return state;
     }
 

@@ -8,6 +8,14 @@ namespace Reef.Engine;
 /// </summary>
 public static class FailureKind
 {
+    /// <summary>
+    /// Whether a failure of this kind is the model's own (its files are wrong, or it is too large to run): the same
+    /// files fail the same way again. Every other kind (the store, a timeout, the file system, a bug) is the
+    /// infrastructure's: the work is retried, and a rescan retries it.
+    /// </summary>
+    public static bool IsModelFault(string kind) =>
+        kind is InvalidWeights or UnsupportedConfig or InvalidConfig or InvalidCheckpoint or OutOfMemory;
+
     public const string InvalidWeights = "invalid_weights";
     public const string UnsupportedConfig = "unsupported_config";
     public const string InvalidConfig = "invalid_config";
@@ -15,9 +23,13 @@ public static class FailureKind
     public const string Io = "io_error";
     public const string OutOfMemory = "out_of_memory";
     public const string Internal = "internal_error";
+    public const string StoreUnavailable = "store_unavailable";
+    public const string Timeout = "timeout";
 
     public static string Of(Exception e) => e switch
     {
+        Store.StoreUnavailableException => StoreUnavailable,
+        TimeoutException => Timeout,
         SafetensorsException => InvalidWeights,
         InvalidInputException i when Path.GetFileName(i.File) == "config.json" =>
             i.Reason.StartsWith("unsupported", StringComparison.Ordinal) ? UnsupportedConfig : InvalidConfig,

@@ -24,6 +24,7 @@ public sealed class ReefMetrics
     readonly Counter<long> _failed;
     readonly Counter<long> _statements;
     readonly Counter<long> _comparisons;
+    readonly Counter<long> _repairs;
     readonly Histogram<double> _fingerprintSeconds;
     readonly Histogram<double> _tileSeconds;
     readonly ConcurrentDictionary<string, ScanCounts> _scans = new();
@@ -45,6 +46,8 @@ public sealed class ReefMetrics
         _statements = meter.CreateCounter<long>("reef.statements", "{statement}", "Probe statements run through a model.");
         _comparisons = meter.CreateCounter<long>("reef.comparisons", "{pair}",
             "Model pairs scored: kind=tile for registry tiles, kind=pair for full layer-by-layer comparisons.");
+        _repairs = meter.CreateCounter<long>("reef.store.repairs", "{value}",
+            "Stored values (fingerprints, weight signatures, tiles) found corrupt or unusable where they were read, deleted and made again.");
         var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets };
         _fingerprintSeconds = meter.CreateHistogram("reef.fingerprint.duration", "s",
             "Time to fingerprint one checkpoint, by phase: load (read weights), forward (run the probes), gram (build the Grams).", advice: seconds);
@@ -85,6 +88,8 @@ public sealed class ReefMetrics
         _comparisons.Add(pairs, new KeyValuePair<string, object?>("kind", "tile"));
         _tileSeconds.Record(took.TotalSeconds);
     }
+
+    public void StoredValueRepaired() => _repairs.Add(1);
 
     public void PairCompared() => _comparisons.Add(1, new KeyValuePair<string, object?>("kind", "pair"));
 

@@ -95,6 +95,10 @@ public static class FingerprintFile
 
         var preprocessings = header.Preprocessings.Select(name =>
             Enum.TryParse<Preprocessing>(name, true, out var p) ? p : throw new InvalidInputException(path, $"unknown preprocessing '{name}'")).ToArray();
+        // Structure before size: a checksum proves the bytes are what was written, not that what was written is a fingerprint.
+        if (header.Layers < 1) throw new InvalidInputException(path, $"holds {header.Layers} layers; a fingerprint has at least one");
+        if (header.Count < 3) throw new InvalidInputException(path, $"is of {header.Count} statements; CKA needs at least 3");
+        if (header.Model == null || header.ProbeHash == null) throw new InvalidInputException(path, "header has no model or probe hash");
         long gramFloats = (long)header.Count * header.Count;
         var expected = 16L + headerLength + preprocessings.Length * header.Layers * gramFloats * 4;
         if (header.GramDtype != "f32" || expected != body.Length)
@@ -107,7 +111,10 @@ public static class FingerprintFile
             var layers = new List<float[]>();
             for (var l = 0; l < header.Layers; l++)
             {
-                layers.Add(MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at, (int)(gramFloats * 4))).ToArray());
+                var gram = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at, (int)(gramFloats * 4))).ToArray();
+                if (Array.FindIndex(gram, v => !float.IsFinite(v)) is var bad and >= 0)
+                    throw new InvalidInputException(path, $"{p.ToString().ToLowerInvariant()} Gram of layer {l} holds {gram[bad]} at [{bad / header.Count}, {bad % header.Count}]");
+                layers.Add(gram);
                 at += (int)(gramFloats * 4);
             }
             grams[p] = layers;

@@ -34,6 +34,12 @@ public sealed class FolderBlobStore : IBlobStore
 
     public Task<bool> ContainsAsync(string key) => Task.FromResult(File.Exists(PathOf(key)));
 
+    public Task DeleteAsync(string key)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
     public Task<long> IncrementAsync(string counter)
     {
         lock (_counters)
@@ -64,6 +70,16 @@ public sealed class FolderBlobStore : IBlobStore
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, owner + "\n" + (now + lease).Ticks);
             return Task.FromResult(true);
+        }
+    }
+
+    public Task ReleaseClaimAsync(string key, string owner)
+    {
+        lock (_counters)
+        {
+            var path = PathOf("claims/" + key);
+            if (File.Exists(path) && File.ReadAllText(path).Split('\n') is [var holder, _] && holder == owner) File.Delete(path);
+            return Task.CompletedTask;
         }
     }
 

@@ -16,6 +16,9 @@ public interface IBlobStore
     /// <summary>Whether <paramref name="key"/> holds a value.</summary>
     Task<bool> ContainsAsync(string key);
 
+    /// <summary>Removes the value under <paramref name="key"/> (a corrupt one, so that it is made again); nothing when there is none.</summary>
+    Task DeleteAsync(string key);
+
     /// <summary>Adds one to the counter <paramref name="counter"/> and returns its new value.</summary>
     Task<long> IncrementAsync(string counter);
 
@@ -28,6 +31,9 @@ public interface IBlobStore
     /// producing the same value at once.
     /// </summary>
     Task<bool> ClaimAsync(string key, string owner, TimeSpan lease);
+
+    /// <summary>Gives up <paramref name="owner"/>'s claim on <paramref name="key"/> (its work failed), so another may take it at once.</summary>
+    Task ReleaseClaimAsync(string key, string owner);
 
     /// <summary>The total size of the stored values, in bytes (counters not included).</summary>
     Task<long> GetStoredBytesAsync();

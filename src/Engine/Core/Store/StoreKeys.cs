@@ -26,5 +26,8 @@ public static class StoreKeys
     /// <summary>How many times a fingerprint was extracted (a finished one should never be extracted again).</summary>
     public static string ExtractionCounter(string fingerprintKey) => "extractions/" + fingerprintKey.Replace('/', '-');
 
+    /// <summary>How many times a tile was computed (a stored one is never computed again, unless it was corrupt).</summary>
+    public static string TileCounter(string tileKey) => "tile-computations/" + tileKey.Replace('/', '-');
+
     static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40];
 }

@@ -33,4 +33,36 @@ public static class StoredValues
         if (!await store.ContainsAsync(key)) await store.PutAsync(key, ProbeSetCodec.Encode(probes));
         return probes.Hash;
     }
+
+    /// <summary>
+    /// What is wrong with the fingerprint stored under <paramref name="key"/> for a probe set (its hash and statement
+    /// count; 0 when unknown); null when it is whole, well-formed and for those probes. Verified where it is used:
+    /// the key's existence says nothing about the bytes under it.
+    /// </summary>
+    public static async Task<string?> FingerprintProblemAsync(this IBlobStore store, string key, string probeHash, int statements)
+    {
+        var bytes = await store.GetAsync(key);
+        if (bytes == null) return "it is not in the store";
+        try
+        {
+            var f = FingerprintFile.FromBytes(bytes, key);
+            if (f.ProbeHash != probeHash) return $"it is for probe set {f.ProbeHash[..12]}, not {probeHash[..12]}";
+            if (statements > 0 && f.Count != statements) return $"it holds {f.Count} statements, not the probe set's {statements}";
+            return null;
+        }
+        catch (InvalidInputException e) { return e.Reason; }
+    }
+
+    /// <summary>What is wrong with the weight signature stored under <paramref name="key"/>; null when it is whole.</summary>
+    public static async Task<string?> WeightSignatureProblemAsync(this IBlobStore store, string key)
+    {
+        var bytes = await store.GetAsync(key);
+        if (bytes == null) return "it is not in the store";
+        try
+        {
+            WeightSignatureFile.FromBytes(bytes, key);
+            return null;
+        }
+        catch (InvalidInputException e) { return e.Reason; }
+    }
 }
