@@ -29,6 +29,21 @@ public sealed class StopSignals : IDisposable
     /// <summary>The signal that asked to stop, if one did.</summary>
     public PosixSignal? Received { get; private set; }
 
+    [DllImport("libc", EntryPoint = "_exit")]
+    static extern void Exit(int status);
+
+    /// <summary>
+    /// Ends the process at once with <paramref name="code"/>, after the output is flushed. A stopped scan may leave an
+    /// extraction running inside libtorch on a pool thread; the usual exit would unload the native libraries under it
+    /// (seen here as a segmentation fault, exit 139). Everything worth keeping is saved by then.
+    /// </summary>
+    public static void ExitNow(int code)
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        Exit(code);
+    }
+
     public void Dispose()
     {
         foreach (var r in _registrations) r.Dispose();

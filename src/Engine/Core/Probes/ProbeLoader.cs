@@ -34,7 +34,7 @@ public static class ProbeLoader
             if (probes[i].Text is { } text && Encoding.UTF8.GetByteCount(text) is var bytes && bytes > limits.MaxStatementBytes)
                 throw new InvalidInputException(path,
                     $"statement {i + 1} is {InputFiles.Size(bytes)}, over the limit of {InputFiles.Size(limits.MaxStatementBytes)} (--max-statement-bytes)");
-        return new ProbeSet(Path.GetFileName(path), probes);
+        return new ProbeSet(Path.GetFileName(path), probes, Path.GetFullPath(path));
     }
 
     static List<Probe> FromCsv(string path, string content)

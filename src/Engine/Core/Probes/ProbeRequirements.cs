@@ -19,7 +19,7 @@ public static class ProbeRequirements
     public static void CheckForFingerprint(ProbeSet probes)
     {
         if (probes.Count < MinimumForFingerprint)
-            throw new InvalidInputException(probes.Name,
+            throw new InvalidInputException(probes.Source,
                 $"holds {probes.Count} statements; a fingerprint needs at least {MinimumForFingerprint} (with 2, any two models score CKA 1), and a verdict {MinimumForVerdict}");
     }
 

@@ -9,16 +9,23 @@ namespace Reef.Engine.Probes;
 /// </summary>
 public sealed class ProbeSet
 {
-    public ProbeSet(string name, IReadOnlyList<Probe> probes)
+    /// <param name="name">What outputs call the set ("builtin" or the file's name).</param>
+    /// <param name="probes">The statements.</param>
+    /// <param name="source">Where it was read from, for messages (the file's path); the name when null.</param>
+    public ProbeSet(string name, IReadOnlyList<Probe> probes, string? source = null)
     {
         if (probes.Count == 0) throw new ArgumentException("a probe set needs at least one probe");
         Name = name;
+        Source = source ?? name;
         Probes = probes;
         Hash = ComputeHash(probes);
     }
 
     /// <summary>Where the set came from ("builtin" or a file name).</summary>
     public string Name { get; }
+
+    /// <summary>Where the set was read from: the probe file's path, or "builtin"; what error messages name.</summary>
+    public string Source { get; }
 
     public IReadOnlyList<Probe> Probes { get; }
 
@@ -35,7 +42,7 @@ public sealed class ProbeSet
     {
         if (samples is not { } n || n >= Count) return this;
         if (n < 1) throw new ArgumentException("--samples must be positive");
-        return new ProbeSet(Name, Probes.Take(n).ToList());
+        return new ProbeSet(Name, Probes.Take(n).ToList(), Source);
     }
 
     static string ComputeHash(IReadOnlyList<Probe> probes)

@@ -20,9 +20,9 @@ public sealed record TokenizedProbes(IReadOnlyList<int[]> Ids, int Truncated, in
             else if (tokenizer != null) tokens = tokenizer.Encode(probe.Text!);
             else throw new InvalidInputException(modelPath, "has no tokenizer.json; give pre-tokenized probes ({\"ids\": [...]} JSONL) with --probes");
             if (tokens.Length == 0)
-                throw new InvalidInputException(probes.Name, $"statement {ids.Count + 1} tokenizes to nothing");
+                throw new InvalidInputException(probes.Source, $"statement {ids.Count + 1} tokenizes to nothing");
             if (tokens.Any(t => t >= vocabSize))
-                throw new InvalidInputException(probes.Name, $"statement {ids.Count + 1} has token ids beyond the model's vocab_size {vocabSize}");
+                throw new InvalidInputException(probes.Source, $"statement {ids.Count + 1} has token ids beyond the model's vocab_size {vocabSize}");
             if (tokens.Length > contextLength)
             {
                 tokens = tokens[^contextLength..];
