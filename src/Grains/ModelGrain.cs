@@ -125,17 +125,17 @@ public sealed class ModelGrain(
     }
 
     /// <summary>
-    /// The model's own failure is recorded at once; the infrastructure's is retried after a growing pause, and recorded
-    /// (with its kind, so that a rescan retries it) only when it keeps failing.
+    /// A transient failure (the store unreachable, a timeout) is retried after a growing pause and recorded only when it
+    /// keeps failing; any other is recorded at once, with its kind, so that a rescan retries what was not the model's fault.
     /// </summary>
     async Task<ModelState> Failed(ModelState current, string? error, string kind)
     {
-        if (!FailureKind.IsModelFault(kind) && _backoff.Retry())
+        if (FailureKind.IsTransient(kind) && _backoff.Retry())
         {
             log.LogWarning("{Model}: {Error} ({Kind}); retrying in {Delay}", this.GetPrimaryKeyString(), error, kind, _backoff.Delay);
             return current;
         }
-        var reason = FailureKind.IsModelFault(kind) ? error : $"{error} (after {_backoff.Attempts} attempts; a rescan tries again)";
+        var reason = !FailureKind.IsTransient(kind) ? error : $"{error} (after {_backoff.Attempts} attempts; a rescan tries again)";
         return await Save(current with { Status = FingerprintStatus.Failed, FailureReason = reason, FailureKind = kind }, kind);
     }
 

@@ -169,6 +169,22 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.Contains("--max-tokenizer-bytes", failure.Reason);
     }
 
+    /// <summary>A malformed tokenizer.json fails its model with the reason, never silently (it once just dropped the weight signal).</summary>
+    [Fact]
+    public void AMalformedTokenizerFailsItsModelSayingWhy()
+    {
+        using var temp = new TempDirectory();
+        Model(temp.Sub("hub/good"));
+        var broken = Model(temp.Sub("hub/broken-tokenizer"), seed: 2);
+        var tokenizer = Path.Combine(broken, "tokenizer.json");
+        File.WriteAllText(tokenizer, "{\"model\": 5}");
+        var scan = Reef("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub("out"), "--samples", "32", "--json");
+        Assert.True(scan.ExitCode == ExitCodes.PartlyFailed, scan.ToString());
+        var failure = Assert.Single(ScanSummary.Parse(scan.Out).Failures);
+        Assert.Equal("broken-tokenizer", failure.Id);
+        Assert.Contains(tokenizer, failure.Reason);
+    }
+
     [Fact]
     public void AFingerprintWithAValidChecksumButNoLayersOrNaNGramsIsRefusedNamingIt()
     {
@@ -252,6 +268,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         var failure = Assert.Single(ScanSummary.Parse(scan.Out).TileFailures!);
         Assert.Contains("probe sets differ", failure);
         Assert.Equal([failure], OutputFiles.ReadMatrix(temp.Sub("out-b")).TileFailures);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(failure), File.ReadAllText(temp.Sub("out-b/report.html")));
         var status = Reef("status", "--state", temp.Sub("state"), "--json");
         using var json = JsonDocument.Parse(status.Out);
         Assert.Contains(json.RootElement.EnumerateArray(), s => s.GetProperty("tile_failures").EnumerateArray().Any(t => t.GetString() == failure));

@@ -16,6 +16,9 @@ public static class FailureKind
     public static bool IsModelFault(string kind) =>
         kind is InvalidWeights or UnsupportedConfig or InvalidConfig or InvalidCheckpoint or OutOfMemory;
 
+    /// <summary>Whether the same work may well succeed in a moment (the store came back, a call went through): worth retrying at once.</summary>
+    public static bool IsTransient(string kind) => kind is StoreUnavailable or Timeout or Io;
+
     public const string InvalidWeights = "invalid_weights";
     public const string UnsupportedConfig = "unsupported_config";
     public const string InvalidConfig = "invalid_config";

@@ -20,16 +20,25 @@ public static class ByteAnchors
     {
         using var document = ParseTokenizer(tokenizerJson, maxBytes ?? InputLimits.Default.MaxTokenizerBytes);
         var ids = Enumerable.Repeat(-1, Count).ToArray();
-        if (!document.RootElement.TryGetProperty("model", out var model) || !model.TryGetProperty("vocab", out var vocab))
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("model", out var model)
+            || model.ValueKind != JsonValueKind.Object || !model.TryGetProperty("vocab", out var vocab))
             throw new InvalidInputException(tokenizerJson, "has no model.vocab");
         var lookup = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (vocab.ValueKind == JsonValueKind.Object)
-            foreach (var entry in vocab.EnumerateObject())
-                lookup[entry.Name] = entry.Value.GetInt32();
-        else if (vocab.ValueKind == JsonValueKind.Array) // Unigram: [piece, score] in id order
+        try
         {
-            var id = 0;
-            foreach (var entry in vocab.EnumerateArray()) lookup[entry[0].GetString() ?? ""] = id++;
+            if (vocab.ValueKind == JsonValueKind.Object)
+                foreach (var entry in vocab.EnumerateObject())
+                    lookup[entry.Name] = entry.Value.GetInt32();
+            else if (vocab.ValueKind == JsonValueKind.Array) // Unigram: [piece, score] in id order
+            {
+                var id = 0;
+                foreach (var entry in vocab.EnumerateArray()) lookup[entry[0].GetString() ?? ""] = id++;
+            }
+            else throw new InvalidOperationException($"model.vocab is a {vocab.ValueKind}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or IndexOutOfRangeException)
+        {
+            throw new InvalidInputException(tokenizerJson, $"model.vocab is malformed ({e.Message})");
         }
         for (var b = 0; b < Count; b++)
             if (lookup.TryGetValue($"<0x{b:X2}>", out var id) || lookup.TryGetValue(Symbols[b], out id)) ids[b] = id;
