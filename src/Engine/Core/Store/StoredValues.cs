@@ -26,12 +26,18 @@ public static class StoredValues
         return probes.Hash == probeHash ? probes : throw new InvalidInputException(key, $"stored probe set hashes to {probes.Hash}, not its key");
     }
 
-    /// <summary>Stores the probe set under its hash and returns the hash.</summary>
+    /// <summary>Stores the probe set under its hash (again, when what is stored there does not verify) and returns the hash.</summary>
     public static async Task<string> PutProbesAsync(this IBlobStore store, ProbeSet probes)
     {
         var key = StoreKeys.Probes(probes.Hash);
-        if (!await store.ContainsAsync(key)) await store.PutAsync(key, ProbeSetCodec.Encode(probes));
+        if (await store.GetAsync(key) is not { } stored || !Verifies(stored)) await store.PutAsync(key, ProbeSetCodec.Encode(probes));
         return probes.Hash;
+
+        bool Verifies(byte[] bytes)
+        {
+            try { return ProbeSetCodec.Decode(bytes, key).Hash == probes.Hash; }
+            catch (InvalidInputException) { return false; }
+        }
     }
 
     /// <summary>
