@@ -55,6 +55,12 @@ public sealed class TileGrain(IBlobStore store, SiloCapacity capacity, ReefMetri
             // A diagonal tile scores each unordered pair once.
             var pairs = square ? (long)rowPrints.Count * (rowPrints.Count - 1) / 2 : (long)rowPrints.Count * colPrints.Count;
             metrics.TileScored(pairs, clock.Elapsed);
+            // A tile leaves hundreds of megabytes of large arrays behind (fingerprints, weight signatures and their
+            // copies); the next tile would allocate as much again before a collection came. Measured on the quick zoo's
+            // first scan: peak RSS 2.5 GB without this, 1.5 GB with it. A full collection costs milliseconds, a tile seconds.
+            signatures.Clear();
+            fingerprints.Clear();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
         finally { capacity.Tiles.Release(); }
     }

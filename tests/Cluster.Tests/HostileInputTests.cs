@@ -212,7 +212,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     {
         using var temp = new TempDirectory();
         // 66 models: the registry's matrix is three tiles (64 models a side), so "the other tiles" are real.
-        var ids = TestHub.Write(temp.Sub("hub"), hidden: 32, layers: 2, extra: 60);
+        var ids = TestHub.Write(temp.Sub("hub"), hidden: 32, layers: 1, extra: 60);
         string[] Scan(string output) => ["scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub(output), "--samples", "32", "--json"];
         var first = ReefProcess.Run(Scan("out1"), TimeSpan.FromMinutes(5));
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -237,8 +237,10 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             var extractions = await store.GetCounterAsync(StoreKeys.ExtractionCounter("fingerprints/" + Path.GetFileName(f)));
             Assert.Equal(f == fingerprints[7] ? 2 : 1, extractions);
         }
-        foreach (var t in tiles)
-            Assert.Equal(t == tiles[1] ? 2 : 1, await store.GetCounterAsync(StoreKeys.TileCounter("tiles/" + Path.GetFileName(t))));
+        var computed = new List<long>();
+        foreach (var t in tiles) computed.Add(await store.GetCounterAsync(StoreKeys.TileCounter("tiles/" + Path.GetFileName(t))));
+        output.WriteLine($"tile computations over both scans: {string.Join(", ", computed)} (tile {Path.GetFileName(tiles[1])} was corrupted)");
+        Assert.Equal([1, 2, 1], computed);
         Assert.Equal(0.0, ScanMatrix.Read(temp.Sub("out1")).MaxDifference(ScanMatrix.Read(temp.Sub("out2"))));
     }
 

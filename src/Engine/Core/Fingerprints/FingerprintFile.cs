@@ -73,6 +73,36 @@ public static class FingerprintFile
     /// <summary>Reads and verifies a fingerprint held in memory; <paramref name="path"/> names it in errors.</summary>
     public static Fingerprint FromBytes(byte[] bytes, string path)
     {
+        var (header, preprocessings, at) = Verify(bytes, path);
+        var gramBytes = header.Count * header.Count * 4;
+        var grams = new Dictionary<Preprocessing, IReadOnlyList<float[]>>();
+        foreach (var p in preprocessings)
+        {
+            var layers = new List<float[]>();
+            for (var l = 0; l < header.Layers; l++, at += gramBytes) layers.Add(MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at, gramBytes)).ToArray());
+            grams[p] = layers;
+        }
+        return new Fingerprint
+        {
+            Model = header.Model, ProbeSetName = header.ProbeSetName, ProbeHash = header.ProbeHash, Count = header.Count,
+            Truncated = header.Truncated, Method = header.Method, EngineVersion = header.EngineVersion,
+            CreatedUtc = header.CreatedUtc, Grams = grams,
+        };
+    }
+
+    /// <summary>
+    /// Everything <see cref="FromBytes"/> checks — magic, version, checksum, header, structure, size, every value
+    /// finite — read in place, without copying a Gram: what a store verifies a fingerprint with before reusing it.
+    /// Returns what the probes it was taken on are (hash and statement count).
+    /// </summary>
+    public static (string ProbeHash, int Statements) Check(byte[] bytes, string path)
+    {
+        var (header, _, _) = Verify(bytes, path);
+        return (header.ProbeHash, header.Count);
+    }
+
+    static (Header Header, Preprocessing[] Preprocessings, int DataStart) Verify(byte[] bytes, string path)
+    {
         if (bytes.Length < 16 + 32 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
             throw new InvalidInputException(path, "not a ReefCluster fingerprint file (bad magic)");
         var version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
@@ -104,26 +134,16 @@ public static class FingerprintFile
         if (header.GramDtype != "f32" || expected != body.Length)
             throw new InvalidInputException(path, $"payload is {body.Length - 16 - headerLength} bytes, expected {expected - 16 - headerLength} for {header.Layers} layers of {header.Count}×{header.Count}");
 
-        var at = 16 + headerLength;
-        var grams = new Dictionary<Preprocessing, IReadOnlyList<float[]>>();
-        foreach (var p in preprocessings)
+        var start = 16 + headerLength;
+        var values = MemoryMarshal.Cast<byte, float>(body[start..]);
+        for (var i = 0; i < values.Length; i++)
         {
-            var layers = new List<float[]>();
-            for (var l = 0; l < header.Layers; l++)
-            {
-                var gram = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(at, (int)(gramFloats * 4))).ToArray();
-                if (Array.FindIndex(gram, v => !float.IsFinite(v)) is var bad and >= 0)
-                    throw new InvalidInputException(path, $"{p.ToString().ToLowerInvariant()} Gram of layer {l} holds {gram[bad]} at [{bad / header.Count}, {bad % header.Count}]");
-                layers.Add(gram);
-                at += (int)(gramFloats * 4);
-            }
-            grams[p] = layers;
+            if (float.IsFinite(values[i])) continue;
+            var gram = i / (int)gramFloats;
+            var cell = i % (int)gramFloats;
+            throw new InvalidInputException(path,
+                $"{preprocessings[gram / header.Layers].ToString().ToLowerInvariant()} Gram of layer {gram % header.Layers} holds {values[i]} at [{cell / header.Count}, {cell % header.Count}]");
         }
-        return new Fingerprint
-        {
-            Model = header.Model, ProbeSetName = header.ProbeSetName, ProbeHash = header.ProbeHash, Count = header.Count,
-            Truncated = header.Truncated, Method = header.Method, EngineVersion = header.EngineVersion,
-            CreatedUtc = header.CreatedUtc, Grams = grams,
-        };
+        return (header, preprocessings, start);
     }
 }

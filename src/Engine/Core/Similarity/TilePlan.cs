@@ -8,8 +8,10 @@ public sealed record MatrixTile(IReadOnlyList<string> Rows, IReadOnlyList<string
 
 /// <summary>
 /// Which tiles bring a registry matrix up to date. Pairs are unordered and include a model with itself.
-/// Models with any pair not yet scored come first, so when a hub grows only the tiles touching new models are
-/// planned; tiles are deterministic in their content, so an interrupted update finds its finished tiles again.
+/// Models with any pair not yet scored are chunked apart from the rest, so when a hub grows only tiles touching new
+/// models are planned and none is padded with pairs already scored (likewise a discarded tile is planned again
+/// among its own models, not a chunk of its neighbours). Tiles are deterministic in their content, so an
+/// interrupted update finds its finished tiles again.
 /// </summary>
 public static class TilePlan
 {
@@ -19,8 +21,7 @@ public static class TilePlan
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), "tile size must be positive");
         var all = keys.Distinct().Order(StringComparer.Ordinal).ToList();
         var needing = all.Where(a => all.Any(b => !known(a, b))).ToList();
-        var order = needing.Concat(all.Except(needing)).ToList();
-        var chunks = order.Chunk(size).ToList();
+        var chunks = needing.Chunk(size).Concat(all.Except(needing).Chunk(size)).ToList();
         var tiles = new List<MatrixTile>();
         for (var i = 0; i < chunks.Count; i++)
         for (var j = i; j < chunks.Count; j++)

@@ -51,9 +51,9 @@ public static class StoredValues
         if (bytes == null) return "it is not in the store";
         try
         {
-            var f = FingerprintFile.FromBytes(bytes, key);
-            if (f.ProbeHash != probeHash) return $"it is for probe set {f.ProbeHash[..12]}, not {probeHash[..12]}";
-            if (statements > 0 && f.Count != statements) return $"it holds {f.Count} statements, not the probe set's {statements}";
+            var (hash, count) = FingerprintFile.Check(bytes, key);
+            if (hash != probeHash) return $"it is for probe set {hash[..Math.Min(12, hash.Length)]}, not {probeHash[..Math.Min(12, probeHash.Length)]}";
+            if (statements > 0 && count != statements) return $"it holds {count} statements, not the probe set's {statements}";
             return null;
         }
         catch (InvalidInputException e) { return e.Reason; }
@@ -66,7 +66,7 @@ public static class StoredValues
         if (bytes == null) return "it is not in the store";
         try
         {
-            WeightSignatureFile.FromBytes(bytes, key);
+            WeightSignatureFile.Check(bytes, key);
             return null;
         }
         catch (InvalidInputException e) { return e.Reason; }

@@ -34,6 +34,19 @@ public static class WeightSignatureFile
     /// <summary>Reads and verifies a stored signature; <paramref name="source"/> names it in errors.</summary>
     public static WeightSignature FromBytes(byte[] bytes, string source)
     {
+        var layers = Check(bytes, source);
+        var body = bytes.AsSpan(0, bytes.Length - 32);
+        return new WeightSignature
+        {
+            Layers = layers,
+            Present = bytes.AsSpan(16, ByteAnchors.Count).ToArray().Select(b => b != 0).ToArray(),
+            Invariants = MemoryMarshal.Cast<byte, float>(body[HeaderBytes..]).ToArray(),
+        };
+    }
+
+    /// <summary>Everything <see cref="FromBytes"/> checks (magic, version, checksum, size), in place; returns the layer count.</summary>
+    public static int Check(byte[] bytes, string source)
+    {
         if (bytes.Length < HeaderBytes + 32 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
             throw new InvalidInputException(source, "not a weight signature (bad magic)");
         var version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
@@ -46,11 +59,6 @@ public static class WeightSignatureFile
         var expected = layers < 1 ? -1 : (long)layers * WeightSignature.Kinds * BlockFloats * sizeof(float);
         if (expected != body.Length - HeaderBytes)
             throw new InvalidInputException(source, $"payload is {body.Length - HeaderBytes} bytes, which is not {layers} layers of invariants");
-        return new WeightSignature
-        {
-            Layers = layers,
-            Present = bytes.AsSpan(16, ByteAnchors.Count).ToArray().Select(b => b != 0).ToArray(),
-            Invariants = MemoryMarshal.Cast<byte, float>(body[HeaderBytes..]).ToArray(),
-        };
+        return layers;
     }
 }
