@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Reef.Bench;
+using Reef.Engine.Candidates;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Similarity;
 using Reef.TestSupport;
@@ -12,75 +14,33 @@ using static TorchSharp.torch;
 //   reef-bench-scan hub HUB [SAMPLES=200]
 //       Wall time of `reef scan HUB` embedded vs on a 3-silo loopback cluster (redis-server, 2 accelerator
 //       silos and a CPU silo as processes), each from an empty state.
+//   reef-bench-scan candidates [MODELS=100000] [SUBSET=5000]
+//       The candidate stage on a synthetic hub with planted families: time to every model's candidates (HNSW), peak
+//       RSS and recall of the planted derived pairs; on a subset, recall against exhaustive exact scoring and the speed-up.
+//   reef-bench-scan recall SCAN_OUT STORE
+//       The candidate stage against an exhaustive scan: how many of the pairs it judged derived are candidates, and
+//       the sketch scores of derived and unrelated pairs.
 var mode = args.FirstOrDefault() ?? "registry";
-if (mode == "registry") Registry(Arg(1, 1000), Arg(2, 32), Arg(3, 200));
+if (mode == "registry") RegistryBench.Run(Arg(1, 1000), Arg(2, 32), Arg(3, 200));
+else if (mode == "recall" && args.Length > 2) await Recall(args[1], args[2]);
+else if (mode == "candidates") CandidateBench.Run(Arg(1, 100_000), Arg(2, 5_000));
 else if (mode == "hub" && args.Length > 1) Hub(args[1], args.Length > 2 ? args[2] : "200");
-else Console.Error.WriteLine("usage: reef-bench-scan registry [MODELS LAYERS N] | hub HUB [SAMPLES]");
+else Console.Error.WriteLine("usage: reef-bench-scan registry [MODELS LAYERS N] | hub HUB [SAMPLES] | candidates [MODELS SUBSET] | recall SCAN_OUT STORE");
+
+static async Task Recall(string scanOut, string store)
+{
+    foreach (var (name, index) in new (string, Func<int, INeighbourIndex>)[] { ("exact", d => new ExactNeighbourIndex(d)), ("hnsw", d => new HnswNeighbourIndex(d)) })
+    {
+        var r = await CandidateRecall.Measure(scanOut, store, CandidatePolicy.Default, index);
+        Console.WriteLine($"{name}: {r.Models} models, {r.Searched} candidate pairs from search, {r.Candidates} after closure ({r.Candidates / (double)r.Models:F1} per model); " +
+                          $"derived pairs found {r.Found}/{r.Derived}");
+        Console.WriteLine($"  REEF sketch: lowest derived {r.LowestDerivedReefSketch:F3}, highest unrelated {r.HighestOtherReefSketch:F3}; " +
+                          $"weight sketch: lowest derived {r.LowestDerivedWeightSketch:F3}, highest unrelated {r.HighestOtherWeightSketch:F3}");
+        foreach (var m in r.Missed) Console.WriteLine($"  missed {m}");
+    }
+}
 
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i]) : fallback;
-
-static void Registry(int models, int layers, int n)
-{
-    Console.WriteLine($"synthetic registry: {models} fingerprints × {layers} layers × n = {n}, tile {Reef.Grains.RegistryGrain.TileSize} models");
-    var random = new Random(1);
-    var clock = Stopwatch.StartNew();
-    var fingerprints = Enumerable.Range(0, models).Select(i => new Fingerprint
-    {
-        Model = new ModelIdentity($"synthetic-{i}", $"{i:x64}", "LlamaForCausalLM", layers, 4096, 0),
-        ProbeSetName = "synthetic", ProbeHash = new string('0', 64), Count = n,
-        Grams = new Dictionary<Preprocessing, IReadOnlyList<float[]>>
-        {
-            [Preprocessing.Standardized] = Enumerable.Range(0, layers).Select(_ => Symmetric(random, n)).ToList(),
-        },
-    }).ToList();
-    Console.WriteLine($"generated in {clock.Elapsed.TotalSeconds:F1} s");
-
-    var tile = Reef.Grains.RegistryGrain.TileSize;
-    var keys = fingerprints.Select(f => f.Model.Path).ToList();
-    var index = keys.Select((k, i) => (k, i)).ToDictionary(x => x.k, x => x.i);
-    var plan = TilePlan.Plan(keys, (_, _) => false, tile, "bench");
-    double flops = 0;
-    long pairs = 0;
-    clock.Restart();
-    foreach (var t in plan)
-    {
-        var rows = t.Rows.Select(k => fingerprints[index[k]]).ToList();
-        var cols = t.Rows.SequenceEqual(t.Cols) ? rows : t.Cols.Select(k => fingerprints[index[k]]).ToList();
-        RegistryTile.Compute(rows, cols);
-        flops += RegistryTile.Flops(rows, cols);
-        // Diagonal tiles score each unordered pair twice; count the distinct ones.
-        pairs += ReferenceEquals(rows, cols) ? (long)rows.Count * (rows.Count + 1) / 2 : (long)rows.Count * cols.Count;
-    }
-    var seconds = clock.Elapsed.TotalSeconds;
-    var achieved = flops / seconds / 1e9;
-    var peak = MatmulGflops(tile * layers, n * (n + 1) / 2);
-    Console.WriteLine($"{plan.Count} tiles, {pairs:N0} pairs in {seconds:F1} s: {pairs / seconds:N0} pairs/s");
-    Console.WriteLine($"achieved {achieved:F1} GFLOP/s (matrix products only counted) = {100 * achieved / peak:F0} % of plain float64 matmul " +
-                      $"[{tile * layers} × {n * (n + 1) / 2}] · [{n * (n + 1) / 2} × {tile * layers}] at {peak:F1} GFLOP/s (best of 3, same run)");
-}
-
-static float[] Symmetric(Random random, int n)
-{
-    var a = new float[n * n];
-    for (var i = 0; i < n; i++)
-    for (var j = i; j < n; j++)
-        a[i * n + j] = a[j * n + i] = (float)random.NextDouble() - 0.5f;
-    return a;
-}
-
-static double MatmulGflops(int rows, int depth)
-{
-    using var a = randn(rows, depth, ScalarType.Float64);
-    using var b = randn(depth, rows, ScalarType.Float64);
-    var best = double.MaxValue;
-    for (var i = 0; i < 4; i++)
-    {
-        var clock = Stopwatch.StartNew();
-        using (var c = a.matmul(b)) _ = c.sum().item<double>();
-        if (i > 0) best = Math.Min(best, clock.Elapsed.TotalSeconds);
-    }
-    return 2.0 * rows * rows * depth / best / 1e9;
-}
 
 static void Hub(string hub, string samples)
 {

@@ -1,5 +1,6 @@
 using Reef.Client.Outputs;
 using Reef.Client.Reporting;
+using Reef.Engine.Candidates;
 using Reef.Engine.Hubs;
 using Reef.Engine.Lab.Training;
 using Reef.Engine.Lab.Zoo;
@@ -101,6 +102,29 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         Assert.Contains("id=\"evaluation\"", html);
         Assert.Empty(ReportChecks.ExternalReferences(html));
+    }
+
+    /// <summary>
+    /// The candidate stage's recall against exhaustive scoring, the small-N check of `reef-bench-scan candidates`: every
+    /// pair an exhaustive scan of the zoo judges derived is among the candidates (sketch neighbours on REEF or weights,
+    /// then closure), with the exact index and with HNSW, while fewer pairs than all are verified.
+    /// </summary>
+    [Fact]
+    public async Task CandidatesHoldEveryPairTheExhaustiveScanJudgesDerived()
+    {
+        var outDir = zoo.Sub("scan-builtin");
+        var scan = Cli.Run("scan", zoo.Hub, "--state", zoo.Sub("state"), "--out", outDir);
+        Assert.True(scan.ExitCode == 0, scan.Error);
+        foreach (var (name, index) in new (string, Func<int, INeighbourIndex>)[] { ("exact", d => new ExactNeighbourIndex(d)), ("HNSW", d => new HnswNeighbourIndex(d)) })
+        {
+            var r = await CandidateRecall.Measure(outDir, Path.Combine(zoo.Sub("state"), "store"), CandidatePolicy.Default, index);
+            output.WriteLine($"{name}: {r.Found}/{r.Derived} derived pairs among {r.Candidates} candidates ({r.Searched} from search) of {r.Models * (r.Models - 1) / 2} pairs; " +
+                             $"REEF sketch: derived ≥ {r.LowestDerivedReefSketch:F3}, unrelated ≤ {r.HighestOtherReefSketch:F3}; " +
+                             $"weight sketch: derived ≥ {r.LowestDerivedWeightSketch:F3}, unrelated ≤ {r.HighestOtherWeightSketch:F3}");
+            Assert.True(r.Derived >= 70, $"only {r.Derived} derived pairs");
+            Assert.Empty(r.Missed);
+            Assert.True(r.Candidates < r.Models * (r.Models - 1) / 2);
+        }
     }
 
     static int Distance((byte R, byte G, byte B) a, (byte R, byte G, byte B) b) =>

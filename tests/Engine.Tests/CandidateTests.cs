@@ -1,0 +1,166 @@
+using Reef.Engine.Candidates;
+using Reef.Engine.Fingerprints;
+using Reef.Engine.Similarity;
+using Xunit.Abstractions;
+
+namespace Reef.Engine.Tests;
+
+/// <summary>
+/// The candidate stage: sketches keep the inner products the verdicts use, within their stated error; the approximate index
+/// finds what the exact one finds, grows and shrinks model by model; closure and calibration samples add what they should.
+/// </summary>
+public class CandidateTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void CountSketchKeepsInnerProductsWithinItsError()
+    {
+        const int length = 20_100, width = 128;
+        var random = new Random(5);
+        var sketch = new CountSketch(width, 42);
+        foreach (var target in new[] { 0.0, 0.3, 0.6, 0.9, 1.0 })
+        {
+            var (x, y) = UnitPair(random, length, target);
+            var estimate = Dot(sketch.Of([x]), sketch.Of([y]));
+            output.WriteLine($"⟨x,y⟩ {target:F1}: sketch {estimate:F3}");
+            var error = Math.Sqrt((1 + target * target) / width);
+            Assert.True(Math.Abs(estimate - target) < 4 * error, $"⟨x,y⟩ = {target}: sketch says {estimate:F3} (standard error {error:F3})");
+        }
+    }
+
+    [Fact]
+    public void ReefSketchEstimatesMeanCkaAtItsDepths()
+    {
+        var random = new Random(7);
+        const int n = 64, width = 48, layers = 8;
+        var baseActivations = Enumerable.Range(0, layers).Select(_ => Gaussian(random, n * width)).ToList();
+        Fingerprint Make(string name, double noise, bool independent) => new()
+        {
+            Model = new ModelIdentity(name, name, "LlamaForCausalLM", layers, width, 0),
+            ProbeSetName = "test", ProbeHash = new string('0', 64), Count = n,
+            Grams = new Dictionary<Preprocessing, IReadOnlyList<float[]>>
+            {
+                [Preprocessing.Standardized] = baseActivations.Select(a =>
+                {
+                    var x = independent ? Gaussian(random, n * width) : a.Select(v => (float)(v + noise * Gaussian(random))).ToArray();
+                    return GramMatrix.Compute(x, n, width, Preprocessing.Standardized);
+                }).ToList(),
+            },
+        };
+        var parent = Make("parent", 0, false);
+        foreach (var other in new[] { Make("close", 0.3, false), Make("far", 1.5, false), Make("unrelated", 0, true) })
+        {
+            var exact = LayerMatrix.Compute(parent, other, Kernel.Linear, Preprocessing.Standardized);
+            var mean = SketchDepths.Relative.Average(d => exact[SketchDepths.LayerAt(d, layers), SketchDepths.LayerAt(d, layers)]);
+            var estimate = Dot(ReefSketch.Of(parent), ReefSketch.Of(other));
+            output.WriteLine($"{other.Model.Path}: mean CKA at the sketch's depths {mean:F3}, sketch {estimate:F3}");
+            // Three rows of 128 buckets: standard error ≈ √(2/128)/√3 ≈ 0.07 at most.
+            Assert.True(Math.Abs(estimate - mean) < 0.15, $"{other.Model.Path}: mean CKA {mean:F3}, sketch {estimate:F3}");
+        }
+        Assert.Equal(1.0, Dot(ReefSketch.Of(parent), ReefSketch.Of(parent)), 1e-5);
+    }
+
+    [Fact]
+    public void HnswIndexFindsWhatTheExactIndexFindsAndGrowsAndShrinks()
+    {
+        var random = new Random(11);
+        const int dimensions = 96, models = 600;
+        // Clusters of 6 around random centres, so neighbours are meaningful.
+        var centres = Enumerable.Range(0, models / 6).Select(_ => Unit(Gaussian(random, dimensions))).ToList();
+        var sketches = Enumerable.Range(0, models).Select(i => Unit(centres[i / 6].Zip(Gaussian(random, dimensions), (c, g) => c + 0.05f * g).ToArray())).ToList();
+        var keys = Enumerable.Range(0, models).Select(i => (long)i).ToList();
+        using var exact = new ExactNeighbourIndex(dimensions);
+        using var hnsw = new HnswNeighbourIndex(dimensions);
+        // Two batches: a hub that grows.
+        exact.Add(keys[..400], sketches[..400]);
+        hnsw.Add(keys[..400], sketches[..400]);
+        exact.Add(keys[400..], sketches[400..]);
+        hnsw.Add(keys[400..], sketches[400..]);
+        Assert.Equal(models, hnsw.Count);
+
+        int agree = 0, total = 0;
+        for (var i = 0; i < models; i++)
+        {
+            var truth = exact.Search(sketches[i], 6).Select(n => n.Key).ToHashSet();
+            var found = hnsw.Search(sketches[i], 6);
+            Assert.Equal(i, found[0].Key);
+            Assert.InRange(found[0].Score, 0.99f, 1.01f);
+            agree += found.Count(n => truth.Contains(n.Key));
+            total += truth.Count;
+        }
+        Assert.True(agree >= 0.99 * total, $"HNSW recalled {agree}/{total} of the exact top 6");
+
+        hnsw.Remove(7);
+        exact.Remove(7);
+        Assert.Equal(models - 1, hnsw.Count);
+        Assert.DoesNotContain(hnsw.Search(sketches[7], 10), n => n.Key == 7);
+        Assert.DoesNotContain(exact.Search(sketches[7], 10), n => n.Key == 7);
+    }
+
+    [Fact]
+    public void NeighboursAreTheTopKPlusThoseAboveTheFloor()
+    {
+        var policy = new CandidatePolicy(Neighbours: 2, Widest: 10, ReefFloor: 0.5f);
+        Neighbour[] found = [new(1, 1f), new(2, 0.9f), new(3, 0.8f), new(4, 0.55f), new(5, 0.45f), new(6, 0.2f)];
+        Assert.Equal([2L, 3L, 4L], policy.Select(found, key: 1, policy.ReefFloor).Select(n => n.Key));
+    }
+
+    [Fact]
+    public void ClosureAddsPairsTwoHopsApartUnlessAModelHasTooManyRelatives()
+    {
+        var pairs = new CandidatePairs();
+        pairs.Add(1, 2, CandidateSource.Reef);
+        pairs.Add(1, 3, CandidateSource.Weights);
+        // 10 is a base model with four fine-tunes: more than the degree allowed below.
+        foreach (var child in new long[] { 11, 12, 13, 14 }) pairs.Add(10, child, CandidateSource.Reef);
+
+        var derived = pairs.All.Select(p => (p.A, p.B)).ToList();
+        var added = pairs.AddClosure(derived, maxDegree: 3);
+        Assert.Equal([(2L, 3L)], added);
+        Assert.Equal(CandidateSource.Closure, pairs.SourcesOf(3, 2));
+        Assert.False(pairs.Contains(11, 12));
+        // Nothing new the second time: the caller's loop ends.
+        Assert.Empty(pairs.AddClosure(pairs.All.Select(p => (p.A, p.B)), maxDegree: 3));
+    }
+
+    [Fact]
+    public void CalibrationSamplesAreRepeatableAndAvoidCandidates()
+    {
+        var population = Enumerable.Range(0, 50).Select(i => (long)i).ToList();
+        CandidatePairs Draw()
+        {
+            var pairs = new CandidatePairs();
+            pairs.Add(3, 4, CandidateSource.Reef);
+            pairs.AddSamples(3, population, 8);
+            return pairs;
+        }
+        var first = Draw();
+        var second = Draw();
+        Assert.Equal(first.All.OrderBy(p => p.A).ThenBy(p => p.B), second.All.OrderBy(p => p.A).ThenBy(p => p.B));
+        Assert.Equal(8, first.All.Count(p => p.Sources == CandidateSource.Sample));
+        Assert.Equal(CandidateSource.Reef, first.SourcesOf(3, 4));
+        Assert.DoesNotContain(first.All, p => p.A == p.B);
+    }
+
+    static double Dot(float[] a, float[] b) => ExactNeighbourIndex.Dot(a, b);
+
+    static (float[] X, float[] Y) UnitPair(Random random, int length, double inner)
+    {
+        var x = Unit(Gaussian(random, length));
+        var g = Gaussian(random, length);
+        // y = ρx + √(1−ρ²)·(g without its x component, unit).
+        var along = Dot(g, x);
+        var orthogonal = Unit(g.Select((v, i) => (float)(v - along * x[i])).ToArray());
+        var y = x.Select((v, i) => (float)(inner * v + Math.Sqrt(1 - inner * inner) * orthogonal[i])).ToArray();
+        return (x, y);
+    }
+
+    static float[] Unit(float[] v)
+    {
+        var norm = Math.Sqrt(Dot(v, v));
+        return v.Select(x => (float)(x / norm)).ToArray();
+    }
+
+    static float[] Gaussian(Random random, int length) => Enumerable.Range(0, length).Select(_ => (float)Gaussian(random)).ToArray();
+
+    static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
