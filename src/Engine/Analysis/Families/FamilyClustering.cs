@@ -5,6 +5,8 @@ namespace Reef.Engine.Analysis.Families;
 /// between them are judged derived. Connected components of "derived" would chain: one model merged from two
 /// families, or one false positive, would fuse two families into one. Average linkage puts such a model with
 /// the family it resembles more and keeps the families apart.
+/// Works on the derived pairs alone, O(E log E) in their number: groups with no derived pair between them never join,
+/// so the N² pairs of a hub are never looked at.
 /// </summary>
 public static class FamilyClustering
 {
@@ -14,37 +16,67 @@ public static class FamilyClustering
     /// <summary>Groups of model indices, largest first, members in index order; unlinked models are families of one.</summary>
     public static IReadOnlyList<IReadOnlyList<int>> Group(int count, Func<int, int, bool> derived)
     {
-        // links[a][b]: derived pairs between groups a and b; groups merge into the lower index.
-        var members = Enumerable.Range(0, count).Select(i => new List<int> { i }).ToList();
-        var alive = Enumerable.Repeat(true, count).ToArray();
-        var links = new int[count, count];
+        var edges = new List<(int, int)>();
         for (var i = 0; i < count; i++)
         for (var j = i + 1; j < count; j++)
-            if (derived(i, j)) links[i, j] = links[j, i] = 1;
-        while (true)
+            if (derived(i, j)) edges.Add((i, j));
+        return Group(count, edges);
+    }
+
+    /// <summary>
+    /// The same from the pairs judged derived. A group is named by its smallest member; the pair of groups with the
+    /// highest share joins first, ties to the smallest names, as a scan of every pair in index order would choose.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<int>> Group(int count, IEnumerable<(int A, int B)> derived)
+    {
+        var members = new List<int>?[count];
+        // links[g][h]: derived pairs between groups g and h, kept for both.
+        var links = new Dictionary<int, int>?[count];
+        for (var i = 0; i < count; i++) members[i] = [i];
+        foreach (var (a, b) in derived)
         {
-            (int A, int B, double Share) best = (-1, -1, 0);
-            for (var a = 0; a < count; a++)
-            {
-                if (!alive[a]) continue;
-                for (var b = a + 1; b < count; b++)
-                {
-                    if (!alive[b] || links[a, b] == 0) continue;
-                    var share = links[a, b] / (double)(members[a].Count * members[b].Count);
-                    if (share > best.Share) best = (a, b, share);
-                }
-            }
-            if (best.Share < JoinAt) break;
-            var (x, y, _) = best;
-            members[x].AddRange(members[y]);
-            alive[y] = false;
-            for (var c = 0; c < count; c++)
-            {
-                links[x, c] += links[y, c];
-                links[c, x] = links[x, c];
-            }
+            if (a == b) continue;
+            Link(links, a, b, 1);
         }
-        return Enumerable.Range(0, count).Where(g => alive[g]).Select(g => (IReadOnlyList<int>)members[g].Order().ToList())
+        // Candidate joins, best first: highest share, then smallest (a, b). Entries go stale when a group grows; each
+        // carries the sizes it was computed with and is skipped if they changed.
+        var queue = new PriorityQueue<(int A, int B, int SizeA, int SizeB), (double, int, int)>(
+            Comparer<(double Share, int A, int B)>.Create((x, y) => y.Share != x.Share ? y.Share.CompareTo(x.Share) : x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B)));
+        void Offer(int g, int h)
+        {
+            var (a, b) = g < h ? (g, h) : (h, g);
+            var share = links[a]![b] / (double)(members[a]!.Count * members[b]!.Count);
+            if (share >= JoinAt) queue.Enqueue((a, b, members[a]!.Count, members[b]!.Count), (share, a, b));
+        }
+        for (var g = 0; g < count; g++)
+            if (links[g] is { } around)
+                foreach (var h in around.Keys)
+                    if (g < h) Offer(g, h);
+
+        while (queue.TryDequeue(out var join, out _))
+        {
+            var (x, y) = (join.A, join.B);
+            if (members[x] is not { } mx || members[y] is not { } my || mx.Count != join.SizeA || my.Count != join.SizeB) continue;
+            mx.AddRange(my);
+            members[y] = null;
+            foreach (var (c, n) in links[y]!)
+            {
+                links[c]!.Remove(y);
+                if (c != x) Link(links, x, c, n);
+            }
+            links[x]!.Remove(y);
+            links[y] = null;
+            foreach (var c in links[x]!.Keys) Offer(x, c);
+        }
+        return Enumerable.Range(0, count).Where(g => members[g] != null).Select(g => (IReadOnlyList<int>)members[g]!.Order().ToList())
             .OrderByDescending(g => g.Count).ThenBy(g => g[0]).ToList();
+    }
+
+    static void Link(Dictionary<int, int>?[] links, int a, int b, int n)
+    {
+        var la = links[a] ??= new Dictionary<int, int>();
+        var lb = links[b] ??= new Dictionary<int, int>();
+        la[b] = la.GetValueOrDefault(b) + n;
+        lb[a] = lb.GetValueOrDefault(a) + n;
     }
 }
