@@ -70,7 +70,7 @@ public static class EvalCommand
         var result = await ScanPipeline.RunAsync(cluster.Client, cluster.Store, job, context.Progress("scan"), (scan, analysis) =>
         {
             var run = new EvaluationRun(Path.GetFullPath(hub), Path.GetFullPath(truthPath), kernelName, ProbeSetSummary.Of(probes), policy.Score.Name(),
-                analysis.Weights != null, EngineInfo.Version, scan.Failed);
+                analysis.UsesWeights, EngineInfo.Version, scan.Failed);
             evaluation = RegistryEvaluation.Evaluate(analysis, truth, run);
             OutputFiles.Write(outDir, evaluation);
         }, context.Stopping);

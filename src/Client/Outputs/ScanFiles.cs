@@ -27,13 +27,14 @@ public static class ScanFiles
         Directory.CreateDirectory(directory);
         var ids = analysis.Models.Select(m => m.Id).ToList();
         var n = ids.Count;
-        var scores = analysis.Scores;
         var verdicts = analysis.Verdicts;
+        // The dense views come from the registry's matrix, in its order (the analysis's models are in the same order).
+        double Score(double[] values, int i, int j) => matrix.At(values, i, j);
 
         var csv = new StringBuilder("model," + string.Join(",", ids.Select(Quote)) + "\n");
         for (var i = 0; i < n; i++)
             csv.Append(Quote(ids[i])).Append(',')
-                .AppendJoin(',', Enumerable.Range(0, n).Select(j => scores[i, j].Reef.ToString("F6", CultureInfo.InvariantCulture))).Append('\n');
+                .AppendJoin(',', Enumerable.Range(0, n).Select(j => Score(matrix.Reef, i, j).ToString("F6", CultureInfo.InvariantCulture))).Append('\n');
         File.WriteAllText(Path.Combine(directory, OutputFiles.MatrixCsv), csv.ToString());
 
         double?[][] Rows(Func<int, int, double?> value) =>
@@ -46,8 +47,9 @@ public static class ScanFiles
             Kernel = matrix.Kernel, Preprocessing = "standardized", Verdict = verdicts.Describe(),
             Extracted = progress.Extracted, Reused = progress.Reused, FailedCount = progress.Failed, Ids = ids,
             Models = progress.Models.Select(s => Entry(s, facts.GetValueOrDefault(s.Id))).ToList(),
-            ReefLayer = Rows((i, j) => scores[i, j].Reef), BestPair = Rows((i, j) => scores[i, j].Best), Alignment = Rows((i, j) => scores[i, j].Alignment),
-            Weights = analysis.Weights is { } w ? Rows((i, j) => w[i, j]) : null,
+            ReefLayer = Rows((i, j) => Score(matrix.Reef, i, j)), BestPair = Rows((i, j) => Score(matrix.Best, i, j)),
+            Alignment = Rows((i, j) => Score(matrix.Alignment, i, j)),
+            Weights = analysis.UsesWeights ? Rows((i, j) => Score(matrix.Weights, i, j)) : null,
             PValues = Rows((i, j) => i == j ? null : verdicts[i, j]?.PValue),
             Log10P = Rows((i, j) => i == j ? null : verdicts[i, j]?.LogP / Math.Log(10)),
             Verdicts = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n)

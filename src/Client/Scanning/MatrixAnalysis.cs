@@ -24,29 +24,20 @@ public static class MatrixAnalysis
             : new RegistryModel(id, "unknown", 0, 0, 0, matrix.FingerprintKeys[i])).ToList();
         var hints = ids.Select((_, i) => ParentHintResolver.ParentOf(matrix.Facts[i]?.ParentHints ?? [], ids, i)).ToList();
         // A registry stored before it kept its probe count (0) is judged as if the count were enough.
-        return RegistryAnalysis.Analyze(models, Scores(matrix), useWeights ? Weights(matrix) : null, hints, policy,
-            matrix.Statements > 0 ? matrix.Statements : null);
+        return RegistryAnalysis.Analyze(models, Pairs(matrix), useWeights, hints, policy, matrix.Statements > 0 ? matrix.Statements : null);
     }
 
-    /// <summary>The REEF scores of every pair.</summary>
-    public static PairScore[,] Scores(SimilarityMatrix m)
+    /// <summary>Every pair i &lt; j the registry scored, with its weight score (NaN where the weights cannot be compared).</summary>
+    public static ScoredPairs Pairs(SimilarityMatrix m)
     {
         var n = m.Ids.Count;
-        var scores = new PairScore[n, n];
+        var pairs = new ScoredPairs();
         for (var i = 0; i < n; i++)
-        for (var j = 0; j < n; j++)
-            scores[i, j] = new PairScore(m.At(m.Reef, i, j), m.At(m.Best, i, j), m.At(m.Alignment, i, j));
-        return scores;
-    }
-
-    /// <summary>The weight-signature scores of every pair, NaN where the weights cannot be compared.</summary>
-    static double[,] Weights(SimilarityMatrix m)
-    {
-        var n = m.Ids.Count;
-        var weights = new double[n, n];
-        for (var i = 0; i < n; i++)
-        for (var j = 0; j < n; j++)
-            weights[i, j] = m.At(m.Weights, i, j);
-        return weights;
+        for (var j = i + 1; j < n; j++)
+        {
+            var reef = new PairScore(m.At(m.Reef, i, j), m.At(m.Best, i, j), m.At(m.Alignment, i, j));
+            if (!double.IsNaN(reef.Reef)) pairs.Add(i, j, reef, m.At(m.Weights, i, j));
+        }
+        return pairs;
     }
 }

@@ -14,8 +14,9 @@ namespace Reef.Engine.Analysis.Calibration;
 public sealed class RegistryVerdicts
 {
     public required IReadOnlyList<RegistryModel> Models { get; init; }
-    /// <summary>[i, j] for i ≠ j; null where the pair has no score.</summary>
-    public required PairEvidence?[,] Pairs { get; init; }
+    /// <summary>Every scored pair's evidence, in the order of the scored pairs (smaller index first).</summary>
+    public required IReadOnlyList<(int A, int B, PairEvidence Evidence)> Judged { get; init; }
+    readonly Dictionary<(int, int), PairEvidence> _byPair = new();
     public required VerdictPolicy Policy { get; init; }
     public required ScoreCalibration Reef { get; init; }
     public ScoreCalibration? Weights { get; init; }
@@ -26,7 +27,8 @@ public sealed class RegistryVerdicts
     /// <summary>Set when the probe set is too small for any verdict: why every pair is "insufficient".</summary>
     public string? Insufficient { get; init; }
 
-    public PairEvidence? this[int i, int j] => Pairs[i, j];
+    /// <summary>The evidence on models <paramref name="i"/> and <paramref name="j"/>, either order; null where the pair was not scored.</summary>
+    public PairEvidence? this[int i, int j] => _byPair.GetValueOrDefault(i < j ? (i, j) : (j, i));
 
     /// <summary>
     /// Floor on the weight null's scale, in correlation units. Independently trained models' weight scores sit in
@@ -37,28 +39,28 @@ public sealed class RegistryVerdicts
     /// </summary>
     public const double WeightNullMinimumScale = 0.02;
 
+    /// <summary>The verdicts of a dense matrix's pairs (NaN REEF scores: not scored); <paramref name="weights"/> null: REEF alone.</summary>
+    public static RegistryVerdicts Judge(IReadOnlyList<RegistryModel> models, PairScore[,] scores, double[,]? weights, VerdictPolicy? policy = null,
+        int? statements = null) =>
+        Judge(models, ScoredPairs.FromMatrix(scores, weights), weights != null, policy, statements);
+
     /// <param name="models">The registry's models.</param>
-    /// <param name="scores">REEF scores of every pair (NaN where not scored).</param>
-    /// <param name="weights">Weight-signature scores, NaN where not valid; null when not computed.</param>
+    /// <param name="scored">The scored pairs: all of a small hub's, or a large hub's candidates and calibration samples.</param>
+    /// <param name="useWeights">Whether the weight scores are judged (false: REEF alone).</param>
     /// <param name="policy">The score judged and the error rates.</param>
     /// <param name="statements">Probe statements per fingerprint: too few, and every verdict is "insufficient" (the p-values stay). Null when unknown.</param>
-    public static RegistryVerdicts Judge(IReadOnlyList<RegistryModel> models, PairScore[,] scores, double[,]? weights, VerdictPolicy? policy = null,
+    public static RegistryVerdicts Judge(IReadOnlyList<RegistryModel> models, ScoredPairs scored, bool useWeights, VerdictPolicy? policy = null,
         int? statements = null)
     {
         var insufficient = statements is { } count ? ProbeRequirements.InsufficientForVerdict(count) : null;
         policy ??= VerdictPolicy.Default;
-        var n = models.Count;
-        var pairs = new List<(int I, int J)>();
-        for (var i = 0; i < n; i++)
-        for (var j = i + 1; j < n; j++)
-            if (scores[i, j] is { } s && !double.IsNaN(s.Reef) && models[i].ContentKey != models[j].ContentKey) pairs.Add((i, j));
+        var pairs = scored.All.Where(p => !double.IsNaN(p.Reef.Reef) && models[p.A].ContentKey != models[p.B].ContentKey).ToList();
         PairGroup Group(int i, int j) => PairGroup.Of(models[i].Architecture, models[i].Layers, models[j].Architecture, models[j].Layers);
 
         var reefName = policy.Score.Name();
-        var reef = ScoreCalibration.Fit(reefName, pairs.Select(p => (Group(p.I, p.J), policy.Score.Of(scores[p.I, p.J]))).ToList());
-        var weightPairs = weights == null ? [] : pairs.Where(p => !double.IsNaN(weights[p.I, p.J])).ToList();
-        var weightCalibration = weights == null ? null
-            : ScoreCalibration.Fit("weights", weightPairs.Select(p => (Group(p.I, p.J), weights[p.I, p.J])).ToList(), WeightNullMinimumScale);
+        var reef = ScoreCalibration.Fit(reefName, pairs.Select(p => (Group(p.A, p.B), policy.Score.Of(p.Reef))).ToList());
+        var weightCalibration = !useWeights ? null
+            : ScoreCalibration.Fit("weights", pairs.Where(p => !double.IsNaN(p.Weights)).Select(p => (Group(p.A, p.B), p.Weights)).ToList(), WeightNullMinimumScale);
         var derivedAtMost = policy.DerivedAtMost(pairs.Count);
         var logDerived = Math.Log(derivedAtMost);
         var logUnrelated = Math.Log(policy.UnrelatedAbove);
@@ -66,15 +68,15 @@ public sealed class RegistryVerdicts
             ? $"{pairs.Count} scored pairs are too few to fit the scores of unrelated models (needs {NullDistribution.MinimumCount}); verdicts use REEF's fixed bands on the REEF layer ({VerdictThresholds.Default.Derived} / {VerdictThresholds.Default.Unrelated}), without an error rate"
             : null;
 
-        var result = new PairEvidence?[n, n];
-        for (var i = 0; i < n; i++)
-        for (var j = i + 1; j < n; j++)
+        var judged = new List<(int, int, PairEvidence)>();
+        foreach (var pair in scored.All)
         {
-            if (scores[i, j] is not { } s || double.IsNaN(s.Reef)) continue;
+            var (i, j, s) = (pair.A, pair.B, pair.Reef);
+            if (double.IsNaN(s.Reef)) continue;
             PairEvidence evidence;
             var group = Group(i, j);
             var reefSignal = Signal(reef, reefName, policy.Score.Of(s), group);
-            var weightValue = weights?[i, j] ?? double.NaN;
+            var weightValue = useWeights ? pair.Weights : double.NaN;
             var weightSignal = double.IsNaN(weightValue) ? null : Signal(weightCalibration!, "weights", weightValue, group);
             if (models[i].ContentKey == models[j].ContentKey)
                 evidence = new PairEvidence(s, reefSignal, weightSignal, double.NegativeInfinity, Verdict.Derived, "same weights");
@@ -96,13 +98,15 @@ public sealed class RegistryVerdicts
                 if (!weightsShared && logP <= logDerived) basis = $"{reefName} alike but weights not shared (same training data or distillation?)";
                 evidence = new PairEvidence(s, reefSignal, weightSignal, logP, verdict, basis);
             }
-            result[i, j] = result[j, i] = evidence;
+            judged.Add((i, j, evidence));
         }
-        return new RegistryVerdicts
+        var verdicts = new RegistryVerdicts
         {
-            Models = models, Pairs = result, Policy = policy, Reef = reef, Weights = weightCalibration, DerivedAtMost = derivedAtMost, Fallback = fallback,
+            Models = models, Judged = judged, Policy = policy, Reef = reef, Weights = weightCalibration, DerivedAtMost = derivedAtMost, Fallback = fallback,
             Insufficient = insufficient,
         };
+        foreach (var (i, j, e) in judged) verdicts._byPair[(i, j)] = e;
+        return verdicts;
     }
 
     /// <summary>The verdict rule and the nulls it used, as matrix.json and eval.json state it.</summary>

@@ -34,10 +34,10 @@ public static class RegistryEvaluation
         var missing = truth.Select(t => t.Id).Except(known.Select(i => models[i].Id)).Order().ToList();
 
         var pairs = new List<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)>();
-        foreach (var i in known)
-        foreach (var j in known)
-            if (i < j && analysis.Verdicts[i, j] is { } e)
-                pairs.Add((i, j, relations.Of(models[i].Id, models[j].Id), e, analysis.Weights?[i, j] ?? double.NaN));
+        var isKnown = known.ToHashSet();
+        foreach (var (i, j, e) in analysis.Verdicts.Judged)
+            if (isKnown.Contains(i) && isKnown.Contains(j))
+                pairs.Add((i, j, relations.Of(models[i].Id, models[j].Id), e, analysis.WeightScore(i, j)));
 
         var negatives = pairs.Where(p => p.Truth.Kind == RelationKind.Unrelated).ToList();
         RocFigures? Figures(IReadOnlyList<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)> positives, string score)
@@ -85,7 +85,7 @@ public static class RegistryEvaluation
         foreach (var b in sources)
             if (a < b && relations[models[a].Id].Parameters.GetValueOrDefault("corpus") is { } corpus
                       && corpus == relations[models[b].Id].Parameters.GetValueOrDefault("corpus") && analysis.Verdicts[a, b] is { } e)
-                twins.Add(Pair(models[a].Id, models[b].Id, e, analysis.Weights?[a, b] ?? double.NaN));
+                twins.Add(Pair(models[a].Id, models[b].Id, e, analysis.WeightScore(a, b)));
 
         var familyOf = new Dictionary<int, int>();
         for (var f = 0; f < analysis.Families.Count; f++)
