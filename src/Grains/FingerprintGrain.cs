@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Models;
+using Reef.Engine.Candidates;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
 using Reef.Grains.Placement;
@@ -46,6 +47,8 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, Re
                 contentHash: contentHash, limits: settings.Limits());
             metrics.FingerprintBuilt(built, probes.Count);
             await store.PutFingerprintAsync(key, built.Fingerprint);
+            // Made where the fingerprint is, while it is in memory: the candidate stage reads sketches, never fingerprints.
+            await store.PutAsync(StoreKeys.ReefSketch(key), SketchFile.ToBytes(SketchKind.Reef, ReefSketch.Of(built.Fingerprint)));
             await store.IncrementAsync(StoreKeys.ExtractionCounter(key));
         }
         finally { capacity.Extractions.Release(); }

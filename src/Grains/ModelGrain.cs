@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Reef.Engine;
 using Reef.Engine.Inspection;
+using Reef.Engine.Candidates;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
 using Reef.Grains.Telemetry;
@@ -73,7 +74,7 @@ public sealed class ModelGrain(
         if (current.Silo == null && await store.ContainsAsync(key))
         {
             if (await store.FingerprintProblemAsync(key, job.Probes.ProbeHash, job.Probes.Statements) is not { } problem)
-                return await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Reused = true });
+                return await WithSketches(await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Reused = true }));
             current = await Repair(current, key, $"the stored fingerprint {key} was unusable ({problem}); extracted again");
         }
         try
@@ -83,7 +84,7 @@ public sealed class ModelGrain(
             {
                 case JobState.Done:
                     _backoff.Reset();
-                    return await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Silo = extraction.Silo });
+                    return await WithSketches(await Save(current with { Status = FingerprintStatus.Done, FingerprintKey = key, Silo = extraction.Silo }));
                 case JobState.Failed:
                     return await Failed(current with { Silo = extraction.Silo }, extraction.Error, extraction.ErrorKind ?? FailureKind.Internal);
                 default:
@@ -112,8 +113,37 @@ public sealed class ModelGrain(
         if (await store.FingerprintProblemAsync(done.FingerprintKey!, job.Probes.ProbeHash, job.Probes.Statements) is { } problem)
             return await Repair(done with { Status = FingerprintStatus.Extracting, FingerprintKey = null, Reused = false, Silo = null },
                 done.FingerprintKey!, $"the stored fingerprint {done.FingerprintKey} was unusable ({problem}); extracted again");
+        await WithSketches(done);
         // A repair is told once, in the scan that made it.
         return done.Repaired == null ? done : await Save(done with { Repaired = null });
+    }
+
+    /// <summary>
+    /// A done model's sketches, made from its stored fingerprint and signature where the store lacks them (kept from before
+    /// sketches were made) or holds them corrupt: the candidate stage then finds every model's sketches in the store.
+    /// </summary>
+    async Task<ModelState> WithSketches(ModelState done)
+    {
+        try { await EnsureSketches(done); }
+        // Sketches serve the candidate stage, which makes what it lacks: a store hiccup here must not fail the model.
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning("{Model}: sketches not made this time ({Error})", this.GetPrimaryKeyString(), e.Message);
+        }
+        return done;
+    }
+
+    async Task EnsureSketches(ModelState done)
+    {
+        var made = await store.EnsureSketchAsync(StoreKeys.ReefSketch(done.FingerprintKey!), SketchKind.Reef,
+            async () => ReefSketch.Of(await store.GetFingerprintAsync(done.FingerprintKey!)));
+        if (made != null) log.LogInformation("{Model}: REEF sketch made from the stored fingerprint ({Why})", this.GetPrimaryKeyString(), made);
+        if (done.Facts?.WeightSignatureKey is { } signature && done.ContentHash is { } content)
+        {
+            made = await store.EnsureSketchAsync(StoreKeys.WeightSketch(content), SketchKind.Weights,
+                async () => WeightSketch.Of(await store.GetWeightSignatureAsync(signature)));
+            if (made != null) log.LogInformation("{Model}: weight sketch made from the stored signature ({Why})", this.GetPrimaryKeyString(), made);
+        }
     }
 
     async Task<ModelState> Repair(ModelState value, string key, string what)
@@ -152,6 +182,7 @@ public sealed class ModelGrain(
             signatureKey = StoreKeys.WeightSignature(facts.ContentHash);
             if (!await store.ContainsAsync(signatureKey) || await store.WeightSignatureProblemAsync(signatureKey) != null)
                 await store.PutWeightSignatureAsync(signatureKey, signature);
+            await store.PutAsync(StoreKeys.WeightSketch(facts.ContentHash), SketchFile.ToBytes(SketchKind.Weights, WeightSketch.Of(signature)));
         }
         return (facts.ContentHash, new ModelFacts
         {

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Reef.Client;
 using Reef.Client.Commands;
 using Reef.Client.Outputs;
+using Reef.Engine.Candidates;
+using Reef.Engine.Store;
 
 namespace Reef.Cluster.Tests;
 
@@ -30,6 +32,53 @@ public sealed class EmbeddedScanTests
         var third = Scan(temp, "out3");
         Assert.Equal(1, third.Extracted);
         Assert.Equal(ids.Count + 1, third.Ids.Count);
+    }
+
+    /// <summary>
+    /// Every fingerprinted model's sketches are in the store, equal to those of its stored fingerprint and signature;
+    /// a sketch lost or corrupted in the store is made again by the next scan, from what the store still holds.
+    /// </summary>
+    [Fact]
+    public async Task EveryFingerprintedModelHasItsSketchesInTheStore()
+    {
+        using var temp = new TempDirectory();
+        TestHub.Write(temp.Sub("hub"));
+        var first = Scan(temp, "out1");
+        var store = new FolderBlobStore(temp.Sub("state/store"));
+
+        async Task<(List<string> Reef, List<string> Weights)> Check()
+        {
+            var reefKeys = new List<string>();
+            var weightKeys = new List<string>();
+            foreach (var model in first.Models)
+            {
+                var fingerprint = await store.GetFingerprintAsync(model.Fingerprint!);
+                var reefKey = StoreKeys.ReefSketch(model.Fingerprint!);
+                var (reef, problem) = await store.GetSketchAsync(reefKey, SketchKind.Reef);
+                Assert.True(problem == null, $"{model.Id}: {problem}");
+                Assert.Equal(ReefSketch.Of(fingerprint), reef);
+                reefKeys.Add(reefKey);
+                var signatureKey = StoreKeys.WeightSignature(fingerprint.Model.ContentHash);
+                if (!await store.ContainsAsync(signatureKey)) continue;
+                var weightKey = StoreKeys.WeightSketch(fingerprint.Model.ContentHash);
+                var (weights, weightProblem) = await store.GetSketchAsync(weightKey, SketchKind.Weights);
+                Assert.True(weightProblem == null, $"{model.Id}: {weightProblem}");
+                Assert.Equal(WeightSketch.Of(await store.GetWeightSignatureAsync(signatureKey)), weights);
+                weightKeys.Add(weightKey);
+            }
+            return (reefKeys, weightKeys);
+        }
+
+        var (reefKeys, weightKeys) = await Check();
+        Assert.NotEmpty(weightKeys);
+        await store.DeleteAsync(reefKeys[0]);
+        var corrupt = (await store.GetAsync(weightKeys[0]))!;
+        corrupt[30] ^= 0xFF;
+        await store.PutAsync(weightKeys[0], corrupt);
+
+        var second = Scan(temp, "out2");
+        Assert.Equal(0, second.Extracted);
+        await Check();
     }
 
     [Fact]

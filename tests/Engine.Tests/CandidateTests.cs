@@ -141,6 +141,23 @@ public class CandidateTests(ITestOutputHelper output)
         Assert.DoesNotContain(first.All, p => p.A == p.B);
     }
 
+    [Fact]
+    public void StoredSketchesAreVerifiedBeforeUse()
+    {
+        var sketch = Enumerable.Range(0, ReefSketch.Dimensions).Select(i => (float)Math.Sin(i)).ToArray();
+        var bytes = SketchFile.ToBytes(SketchKind.Reef, sketch);
+        Assert.Equal(sketch, SketchFile.FromBytes(bytes, SketchKind.Reef, "sketches/reef/x"));
+
+        var wrongKind = Assert.Throws<InvalidInputException>(() => SketchFile.FromBytes(bytes, SketchKind.Weights, "sketches/weights/y"));
+        Assert.Contains("sketches/weights/y", wrongKind.Message);
+        var flipped = (byte[])bytes.Clone();
+        flipped[40] ^= 1;
+        Assert.Contains("checksum", Assert.Throws<InvalidInputException>(() => SketchFile.FromBytes(flipped, SketchKind.Reef, "k")).Message);
+        Assert.Contains("checksum", Assert.Throws<InvalidInputException>(() => SketchFile.FromBytes(bytes[..^5], SketchKind.Reef, "k")).Message);
+        sketch[3] = float.NaN;
+        Assert.Contains("not finite", Assert.Throws<InvalidInputException>(() => SketchFile.FromBytes(SketchFile.ToBytes(SketchKind.Reef, sketch), SketchKind.Reef, "k")).Message);
+    }
+
     static double Dot(float[] a, float[] b) => ExactNeighbourIndex.Dot(a, b);
 
     static (float[] X, float[] Y) UnitPair(Random random, int length, double inner)

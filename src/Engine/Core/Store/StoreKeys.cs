@@ -19,6 +19,14 @@ public static class StoreKeys
     public static string WeightSignature(string contentHash) =>
         "signatures/" + Hash($"{contentHash}\n{Weights.WeightSignature.Method}\n{WeightSignatureFile.FormatVersion}");
 
+    /// <summary>The REEF sketch of a fingerprint: it depends on the fingerprint and the sketch's method.</summary>
+    public static string ReefSketch(string fingerprintKey) =>
+        "sketches/reef/" + Hash($"{fingerprintKey}\n{Candidates.ReefSketch.Version}\n{Candidates.SketchFile.FormatVersion}");
+
+    /// <summary>The weight sketch of a checkpoint's weight signature, by content as the signature is.</summary>
+    public static string WeightSketch(string contentHash) =>
+        "sketches/weights/" + Hash($"{contentHash}\n{Weights.WeightSignature.Method}\n{Candidates.WeightSketch.Version}\n{Candidates.SketchFile.FormatVersion}");
+
     public static string Probes(string probeHash) => "probes/" + probeHash;
 
     public static string Tile(string tileKey) => "tiles/" + tileKey;

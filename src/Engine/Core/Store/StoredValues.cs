@@ -1,3 +1,4 @@
+using Reef.Engine.Candidates;
 using Reef.Engine.Fingerprints;
 using Reef.Engine.Probes;
 using Reef.Engine.Weights;
@@ -70,5 +71,25 @@ public static class StoredValues
             return null;
         }
         catch (InvalidInputException e) { return e.Reason; }
+    }
+
+    /// <summary>The sketch stored under <paramref name="key"/>, or null with what is wrong (missing, corrupt, of another method).</summary>
+    public static async Task<(float[]? Sketch, string? Problem)> GetSketchAsync(this IBlobStore store, string key, SketchKind kind)
+    {
+        if (await store.GetAsync(key) is not { } bytes) return (null, "it is not in the store");
+        try { return (SketchFile.FromBytes(bytes, kind, key), null); }
+        catch (InvalidInputException e) { return (null, e.Reason); }
+    }
+
+    /// <summary>
+    /// The sketch under <paramref name="key"/>, made with <paramref name="make"/> and stored when it is missing or does not
+    /// verify (a fingerprint stored before sketches were kept, a corrupt blob); says which, or null when it was whole.
+    /// </summary>
+    public static async Task<string?> EnsureSketchAsync(this IBlobStore store, string key, SketchKind kind, Func<Task<float[]>> make)
+    {
+        var (_, problem) = await store.GetSketchAsync(key, kind);
+        if (problem == null) return null;
+        await store.PutAsync(key, SketchFile.ToBytes(kind, await make()));
+        return problem;
     }
 }
