@@ -26,6 +26,18 @@ public interface IRegistryGrain : IGrainWithStringKey
     [Alias("GetMatrixAsync")]
     Task<SimilarityMatrix> GetMatrixAsync(IReadOnlyList<string>? ids);
 
+    /// <summary>The models among <paramref name="ids"/> with their keys and facts, and how the registry scores.</summary>
+    [Alias("GetModelsAsync")]
+    Task<RegistryModels> GetModelsAsync(IReadOnlyList<string> ids);
+
+    /// <summary>
+    /// A page of the scored pairs: those whose first fingerprint (in key order) is one of the registry's keys
+    /// <paramref name="from"/> to <paramref name="from"/> + <paramref name="count"/>, each pair once. O(k) pairs a key, so
+    /// no message grows with the square of the hub.
+    /// </summary>
+    [Alias("GetPairsAsync")]
+    Task<RegistryPairPage> GetPairsAsync(int from, int count);
+
     /// <summary>Remembers a scan of this registry, for <c>reef status</c>.</summary>
     [Alias("RecordScanAsync")]
     Task RecordScanAsync(string scanId);

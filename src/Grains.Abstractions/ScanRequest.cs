@@ -18,4 +18,7 @@ public sealed record ScanRequest
     [Id(4)] public required int Window { get; init; }
     /// <summary>The CKA kernel the registry scores with: linear or rbf.</summary>
     [Id(5)] public string Kernel { get; init; } = "linear";
+
+    /// <summary>Which pairs the registry scores (<see cref="PairModes"/>); absent in requests stored before: all.</summary>
+    [Id(6)] public string Pairs { get; init; } = PairModes.All;
 }

@@ -138,9 +138,9 @@ public sealed class ModelGrain(
         var made = await store.EnsureSketchAsync(StoreKeys.ReefSketch(done.FingerprintKey!), SketchKind.Reef,
             async () => ReefSketch.Of(await store.GetFingerprintAsync(done.FingerprintKey!)));
         if (made != null) log.LogInformation("{Model}: REEF sketch made from the stored fingerprint ({Why})", this.GetPrimaryKeyString(), made);
-        if (done.Facts?.WeightSignatureKey is { } signature && done.ContentHash is { } content)
+        if (done.Facts?.WeightSignatureKey is { } signature)
         {
-            made = await store.EnsureSketchAsync(StoreKeys.WeightSketch(content), SketchKind.Weights,
+            made = await store.EnsureSketchAsync(StoreKeys.WeightSketch(signature), SketchKind.Weights,
                 async () => WeightSketch.Of(await store.GetWeightSignatureAsync(signature)));
             if (made != null) log.LogInformation("{Model}: weight sketch made from the stored signature ({Why})", this.GetPrimaryKeyString(), made);
         }
@@ -182,7 +182,7 @@ public sealed class ModelGrain(
             signatureKey = StoreKeys.WeightSignature(facts.ContentHash);
             if (!await store.ContainsAsync(signatureKey) || await store.WeightSignatureProblemAsync(signatureKey) != null)
                 await store.PutWeightSignatureAsync(signatureKey, signature);
-            await store.PutAsync(StoreKeys.WeightSketch(facts.ContentHash), SketchFile.ToBytes(SketchKind.Weights, WeightSketch.Of(signature)));
+            await store.PutAsync(StoreKeys.WeightSketch(signatureKey), SketchFile.ToBytes(SketchKind.Weights, WeightSketch.Of(signature)));
         }
         return (facts.ContentHash, new ModelFacts
         {

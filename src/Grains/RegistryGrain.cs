@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Reef.Engine;
+using Reef.Engine.Candidates;
 using Reef.Engine.Similarity;
 using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
@@ -10,7 +11,9 @@ namespace Reef.Grains;
 /// <summary>
 /// The registry-wide similarity matrix. Scores live in finished tiles in the store; this grain plans the tiles
 /// an update needs (only pairs not yet scored), hands them to tile grains a few at a time from a timer, and
-/// assembles any sub-matrix, with each model's facts, on request.
+/// assembles any sub-matrix, with each model's facts, on request. A registry that scores candidates
+/// (<see cref="PairModes.Candidates"/>) plans tiles of candidate pairs only, from the models' sketches
+/// (<see cref="CandidateRegistry"/>), and closes them over the pairs that verify as related, tile round by tile round.
 /// </summary>
 public sealed class RegistryGrain(
     [PersistentState("registry", "reef")] IPersistentState<RegistryState> state,
@@ -20,9 +23,17 @@ public sealed class RegistryGrain(
     /// <summary>Models a tile side: 64 × 32 layers × n = 200 is a 2048 × 2048 product over 20,100 packed features.</summary>
     public const int TileSize = 64;
     const int TilesInFlight = 4;
+    /// <summary>Partners a candidate tile verifies against its one row model.</summary>
+    const int CandidateTileWidth = 32;
+    /// <summary>Up to this many models the candidate indexes compare every sketch; above, HNSW.</summary>
+    const int ExactIndexUpTo = 5_000;
     const string DefaultKernel = "linear";
 
     readonly Dictionary<(string, string), (PairScore Reef, double Weights)> _pairs = new();
+    /// <summary>Fingerprint key → keys it has a scored pair with (for handing out pairs model by model).</summary>
+    readonly Dictionary<string, HashSet<string>> _partners = new();
+    CandidateRegistry? _candidates;
+    List<string>? _orderedKeys;
     List<MatrixTile> _plan = [];
     HashSet<string> _done = [];
     readonly Dictionary<string, string> _failed = new();
@@ -32,6 +43,7 @@ public sealed class RegistryGrain(
     string? _error;
 
     string Kernel => state.State.Kernel ?? DefaultKernel;
+    string PairMode => state.State.Pairs ?? PairModes.All;
 
     /// <summary>
     /// What a tile's key covers besides its models: the kernel, the preprocessing, and the tile format (version 2 holds
@@ -52,7 +64,7 @@ public sealed class RegistryGrain(
             }
         }
         if (readable.Count != state.State.Tiles.Count) state.State.Tiles = readable;
-        _plan = Plan();
+        _plan = await Plan();
     }
 
     /// <summary>
@@ -74,9 +86,16 @@ public sealed class RegistryGrain(
             _error = $"registry '{this.GetPrimaryKeyString()}' scores with the {current} kernel, not {settings.Kernel}; use another --registry";
             return Progress();
         }
-        var changed = state.State.Kernel != settings.Kernel || state.State.Statements != settings.Statements;
+        if (!PairModes.IsKnown(settings.Pairs))
+        {
+            _error = $"unknown pair mode '{settings.Pairs}' (all or candidates)";
+            return Progress();
+        }
+        var changed = state.State.Kernel != settings.Kernel || state.State.Statements != settings.Statements || PairMode != settings.Pairs;
         state.State.Kernel = settings.Kernel;
         state.State.Statements = settings.Statements;
+        state.State.Pairs = settings.Pairs;
+        _orderedKeys = null;
         foreach (var m in models)
         {
             if (!state.State.Models.TryGetValue(m.Id, out var key) || key != m.FingerprintKey)
@@ -96,7 +115,7 @@ public sealed class RegistryGrain(
         _failed.Clear();
         if (_repairsTold) _repaired.Clear();
         _repairsTold = false;
-        _plan = Plan();
+        _plan = await Plan();
         return Continue();
     }
 
@@ -128,6 +147,29 @@ public sealed class RegistryGrain(
         return Task.FromResult(new SimilarityMatrix(ids, keys, facts, Kernel, state.State.Statements, reef, best, alignment, weights));
     }
 
+    Task<RegistryModels> IRegistryGrain.GetModelsAsync(IReadOnlyList<string> ids)
+    {
+        var keys = ids.Select(id => state.State.Models.TryGetValue(id, out var k) ? k : throw new ArgumentException($"model '{id}' is not in registry '{this.GetPrimaryKeyString()}'")).ToList();
+        return Task.FromResult(new RegistryModels(ids, keys, ids.Select(id => state.State.Facts.GetValueOrDefault(id)).ToList(), Kernel, state.State.Statements, PairMode));
+    }
+
+    Task<RegistryPairPage> IRegistryGrain.GetPairsAsync(int from, int count)
+    {
+        _orderedKeys ??= state.State.Models.Values.Distinct().Order(StringComparer.Ordinal).ToList();
+        var page = new List<RegistryPair>();
+        foreach (var a in _orderedKeys.Skip(from).Take(count))
+        {
+            if (!_partners.TryGetValue(a, out var partners)) continue;
+            foreach (var b in partners.Where(b => string.CompareOrdinal(a, b) < 0).Order(StringComparer.Ordinal))
+            {
+                if (Score(a, b) is not { } s) continue;
+                var sample = _candidates?.SourcesOf(a, b) == CandidateSource.Sample;
+                page.Add(new RegistryPair(a, b, s.Reef.Reef, s.Reef.Best, s.Reef.Alignment, s.Weights, sample));
+            }
+        }
+        return Task.FromResult(new RegistryPairPage(page, from + count >= _orderedKeys.Count));
+    }
+
     async Task IRegistryGrain.RecordScanAsync(string scanId)
     {
         if (state.State.Scans.Contains(scanId)) return;
@@ -145,7 +187,51 @@ public sealed class RegistryGrain(
     (PairScore Reef, double Weights)? Score(string a, string b) =>
         _pairs.TryGetValue((a, b), out var s) ? s : _pairs.TryGetValue((b, a), out var t) ? t : null;
 
-    List<MatrixTile> Plan() => TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, TileKind).ToList();
+    async Task<List<MatrixTile>> Plan() =>
+        PairMode == PairModes.Candidates ? (await PlanCandidates()).ToList()
+            : TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, TileKind).ToList();
+
+    /// <summary>
+    /// The candidate tiles still to score: the sketches of models new to the index added (from the store; made from the
+    /// fingerprint or signature where the store lacks them), their neighbours searched, and the closure over the pairs
+    /// scored so far.
+    /// </summary>
+    async Task<IReadOnlyList<MatrixTile>> PlanCandidates()
+    {
+        _candidates ??= new CandidateRegistry(CandidatePolicy.Default, exact: state.State.Models.Count <= ExactIndexUpTo);
+        var signatures = SignatureKeys();
+        var fresh = new List<(string, float[], float[]?)>();
+        foreach (var key in state.State.Models.Values.Distinct().Order(StringComparer.Ordinal))
+        {
+            if (_candidates.Contains(key)) continue;
+            var reef = await SketchOf(StoreKeys.ReefSketch(key), SketchKind.Reef, async () => ReefSketch.Of(await store.GetFingerprintAsync(key)));
+            var weights = signatures.TryGetValue(key, out var signature)
+                ? await SketchOf(StoreKeys.WeightSketch(signature), SketchKind.Weights, async () => WeightSketch.Of(await store.GetWeightSignatureAsync(signature)))
+                : null;
+            fresh.Add((key, reef, weights));
+        }
+        _candidates.Add(fresh);
+        // Pairs scored before their models were in the index (read from the store on activation, or in the other mode).
+        if (fresh.Count > 0)
+            foreach (var (a, b) in _pairs.Keys) _candidates.MarkScored(a, b);
+        _candidates.SearchNew();
+        _candidates.Close(Related);
+        return _candidates.Tiles(CandidateTileWidth, TileKind);
+    }
+
+    async Task<float[]> SketchOf(string key, SketchKind kind, Func<Task<float[]>> make)
+    {
+        if (await store.GetSketchAsync(key, kind) is ({ } sketch, null)) return sketch;
+        var made = await make();
+        await store.PutAsync(key, SketchFile.ToBytes(kind, made));
+        return made;
+    }
+
+    /// <summary>Whether a scored pair is related enough to close over (exact scores, <see cref="CandidatePolicy.RelatedReef"/>).</summary>
+    static bool Related(PairScore reef, double weights) =>
+        reef.Reef >= CandidatePolicy.Default.RelatedReef || weights >= CandidatePolicy.Default.RelatedWeights;
+
+    bool Related(string a, string b) => Score(a, b) is { } s && Related(s.Reef, s.Weights);
 
     /// <summary>Works on the planned tiles not yet done (after a silo died, the new activation waits for this).</summary>
     RegistryProgress Continue()
@@ -191,6 +277,10 @@ public sealed class RegistryGrain(
             finished = true;
         }
         if (finished) await state.WriteStateAsync();
+        // Candidates close over what just verified as related: the next round's tiles join this update's plan.
+        if (finished && PairMode == PairModes.Candidates)
+            foreach (var tile in await PlanCandidates())
+                if (_plan.All(t => t.Key != tile.Key)) _plan.Add(tile);
     }
 
     /// <summary>Fingerprint key → weight signature key, from the models' facts (a signature is per content, as a fingerprint key is).</summary>
@@ -222,7 +312,14 @@ public sealed class RegistryGrain(
         catch (InvalidInputException e) { return e.Message; }
         for (var i = 0; i < tile.Rows.Count; i++)
         for (var j = 0; j < tile.Cols.Count; j++)
-            _pairs[(tile.Rows[i], tile.Cols[j])] = (tile.Scores[i, j], tile.Weights[i, j]);
+        {
+            var (a, b) = (tile.Rows[i], tile.Cols[j]);
+            _pairs[(a, b)] = (tile.Scores[i, j], tile.Weights[i, j]);
+            if (a == b) continue;
+            (_partners.TryGetValue(a, out var pa) ? pa : _partners[a] = []).Add(b);
+            (_partners.TryGetValue(b, out var pb) ? pb : _partners[b] = []).Add(a);
+            _candidates?.MarkScored(a, b);
+        }
         return null;
     }
 }

@@ -27,4 +27,7 @@ public sealed class RegistryState
 
     /// <summary>Probe statements per fingerprint, for the verdicts' minimum; 0 until the first update that says.</summary>
     [Id(5)] public int Statements { get; set; }
+
+    /// <summary>Which pairs it scores (<see cref="PairModes"/>); null for a registry stored before there was a choice: all.</summary>
+    [Id(6)] public string? Pairs { get; set; }
 }

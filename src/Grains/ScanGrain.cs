@@ -135,7 +135,7 @@ public sealed class ScanGrain(
                 s.Phase = ScanPhase.Comparing;
                 var done = s.Checkpoints.Select(m => s.Models[m.Id]).Where(m => m.Status == FingerprintStatus.Done)
                     .Select(m => new RegistryEntry(m.Id, m.FingerprintKey!, s.Facts[m.Id])).ToList();
-                await GrainFactory.GetGrain<IRegistryGrain>(request.Registry).UpdateAsync(done, new RegistrySettings(request.Kernel, request.Settings.Statements));
+                await GrainFactory.GetGrain<IRegistryGrain>(request.Registry).UpdateAsync(done, new RegistrySettings(request.Kernel, request.Settings.Statements, request.Pairs ?? PairModes.All));
                 return;
             }
             var results = await Task.WhenAll(window.Select(async m =>

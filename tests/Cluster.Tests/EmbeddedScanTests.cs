@@ -60,7 +60,7 @@ public sealed class EmbeddedScanTests
                 reefKeys.Add(reefKey);
                 var signatureKey = StoreKeys.WeightSignature(fingerprint.Model.ContentHash);
                 if (!await store.ContainsAsync(signatureKey)) continue;
-                var weightKey = StoreKeys.WeightSketch(fingerprint.Model.ContentHash);
+                var weightKey = StoreKeys.WeightSketch(signatureKey);
                 var (weights, weightProblem) = await store.GetSketchAsync(weightKey, SketchKind.Weights);
                 Assert.True(weightProblem == null, $"{model.Id}: {weightProblem}");
                 Assert.Equal(WeightSketch.Of(await store.GetWeightSignatureAsync(signatureKey)), weights);

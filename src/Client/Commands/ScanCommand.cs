@@ -21,23 +21,30 @@ public static class ScanCommand
         var layers = new Option<bool>("--layers") { Description = "Write every pair's layer-by-layer CKA matrix into matrix.json (by default only the top suspects')." };
         var window = new Option<int>("--window") { Description = "Models in flight at once.", DefaultValueFactory = _ => 8 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var pairs = new Option<string>("--pairs")
+        {
+            Description = "Which pairs to score: all (every pair: exact and complete, O(N²)) or candidates (each model's sketch neighbours on REEF " +
+                          "and weights, closed over related pairs, plus random calibration samples: O(N·k), for whole hubs).",
+            DefaultValueFactory = _ => PairModes.All,
+        };
+        pairs.AcceptOnlyFromAmong(PairModes.All, PairModes.Candidates);
         var common = new CommonOptions();
         var analysisOptions = new AnalysisOptions();
         var connection = new ConnectionOptions();
         var command = new Command("scan", "Fingerprint and compare every checkpoint under a hub; write matrix.csv, matrix.json, families.json, report.html.")
         {
-            hub, output, victim, scanId, layers, window, json,
+            hub, output, victim, scanId, layers, window, json, pairs,
         };
         common.AddClusterExtractionTo(command);
         analysisOptions.AddTo(command);
         connection.AddTo(command);
         command.SetAction(parse => Run(parse, context, common, analysisOptions, connection, parse.GetValue(hub)!, parse.GetValue(output), parse.GetValue(victim),
-            parse.GetValue(scanId), parse.GetValue(layers), parse.GetValue(window), parse.GetValue(json)).GetAwaiter().GetResult());
+            parse.GetValue(scanId), parse.GetValue(layers), parse.GetValue(window), parse.GetValue(json), parse.GetValue(pairs)!).GetAwaiter().GetResult());
         return command;
     }
 
     static async Task<int> Run(ParseResult parse, CliContext context, CommonOptions common, AnalysisOptions analysisOptions, ConnectionOptions connection, string hub,
-        string? output, string? victim, string? scanId, bool layers, int window, bool json)
+        string? output, string? victim, string? scanId, bool layers, int window, bool json, string pairs)
     {
         var probes = common.LoadProbes(parse);
         var policy = analysisOptions.Policy(parse);
@@ -48,7 +55,7 @@ public static class ScanCommand
         var id = scanId ?? ScanRunner.DefaultScanId(hub, registry);
         context.Error.WriteLine($"scan {id}: {hub} on {cluster.Description}, {probes.Count} probes ({probes.Name})");
         var job = new ScanJob(hub, registry, id, probes, common.Batch(parse), parse.GetValue(common.Dtype)!, window, Kernel.Linear, policy,
-            analysisOptions.Weights(parse), outDir, layers ? LayerMatrices.All : LayerMatrices.TopSuspects, victim, common.InputLimits(parse));
+            analysisOptions.Weights(parse), outDir, layers ? LayerMatrices.All : LayerMatrices.TopSuspects, victim, common.InputLimits(parse), pairs);
         var result = await ScanPipeline.RunAsync(cluster.Client, cluster.Store, job, context.Progress("scan"), cancellation: context.Stopping);
         var analysis = result.Analysis;
         var report = result.Report;

@@ -31,6 +31,7 @@ public enum LayerMatrices
 /// <param name="Layers">Which pairs' layer matrices to keep.</param>
 /// <param name="Victim">The model whose suspects lead (with <see cref="LayerMatrices.TopSuspects"/>).</param>
 /// <param name="Limits">How much of the hub's files the silos read (tokenizer, headers); the defaults when null.</param>
+/// <param name="Pairs">Which pairs the registry scores: every pair, or candidates (<see cref="Grains.Abstractions.PairModes"/>).</param>
 public sealed record ScanJob(string Hub, string Registry, string ScanId, ProbeSet Probes, int BatchSize, string Dtype, int Window, Kernel Kernel,
     VerdictPolicy Policy, bool UseWeights, string OutDir, LayerMatrices Layers = LayerMatrices.TopSuspects, string? Victim = null,
-    InputLimits? Limits = null);
+    InputLimits? Limits = null, string Pairs = Grains.Abstractions.PairModes.All);

@@ -25,6 +25,10 @@ public static class ScanPipeline
 {
     /// <summary>Pairs whose layer matrices the report shows by default.</summary>
     const int SuspectPairs = 6;
+    /// <summary>Largest registry whose N × N views a candidate scan writes.</summary>
+    public const int DenseViewsUpTo = 2_000;
+    /// <summary>Fingerprints whose pairs one page of <see cref="IRegistryGrain.GetPairsAsync"/> holds.</summary>
+    const int PairPageKeys = 1_000;
 
     /// <param name="client">A client of the cluster (embedded or remote).</param>
     /// <param name="store">The cluster's store, for the probe set.</param>
@@ -39,7 +43,7 @@ public static class ScanPipeline
         await store.PutProbesAsync(job.Probes);
         var request = new ScanRequest
         {
-            Hub = Path.GetFullPath(job.Hub), Registry = job.Registry, Window = job.Window, Kernel = job.Kernel.ToString().ToLowerInvariant(),
+            Hub = Path.GetFullPath(job.Hub), Registry = job.Registry, Window = job.Window, Kernel = job.Kernel.ToString().ToLowerInvariant(), Pairs = job.Pairs,
             Settings = new ExtractionSettings
             {
                 ProbeHash = job.Probes.Hash, Statements = job.Probes.Count, BatchSize = job.BatchSize, Dtype = job.Dtype,
@@ -48,8 +52,30 @@ public static class ScanPipeline
         };
         var scan = await ScanRunner.RunAsync(client, job.ScanId, request, progress, cancellation);
         var done = scan.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id).ToList();
-        var matrix = await ScanRunner.Retry(() => client.GetGrain<IRegistryGrain>(job.Registry).GetMatrixAsync(done), cancellation);
-        var analysis = MatrixAnalysis.Analyze(matrix, job.UseWeights, job.Policy);
+        var registry = client.GetGrain<IRegistryGrain>(job.Registry);
+        SimilarityMatrix matrix;
+        RegistryAnalysis analysis;
+        if (job.Pairs == PairModes.All)
+        {
+            matrix = await ScanRunner.Retry(() => registry.GetMatrixAsync(done), cancellation);
+            analysis = MatrixAnalysis.Analyze(matrix, job.UseWeights, job.Policy);
+        }
+        else
+        {
+            var models = await ScanRunner.Retry(() => registry.GetModelsAsync(done), cancellation);
+            if (done.Count > DenseViewsUpTo)
+                throw new InvalidInputException(job.Hub, $"{done.Count} models: a candidate scan writes its dense views (matrix.json, matrix.csv, the heatmap) " +
+                                                         $"for up to {DenseViewsUpTo:N0}; larger outputs (pairs.parquet) are not built yet");
+            var scored = new List<RegistryPair>();
+            for (var from = 0; ; from += PairPageKeys)
+            {
+                var page = await ScanRunner.Retry(() => registry.GetPairsAsync(from, PairPageKeys), cancellation);
+                scored.AddRange(page.Pairs);
+                if (page.Last) break;
+            }
+            analysis = MatrixAnalysis.Analyze(models, scored, job.UseWeights, job.Policy);
+            matrix = MatrixAnalysis.Dense(models, analysis.Pairs);
+        }
 
         var layers = new List<Outputs.LayerPair>();
         foreach (var (i, j) in LayerPairs(analysis, job))

@@ -42,10 +42,11 @@ public sealed class RegistryAnalysis
     /// <param name="hints">Parent each model's metadata names (-1 where none), or null.</param>
     /// <param name="policy">Score and error rates of the verdicts.</param>
     /// <param name="statements">Probe statements per fingerprint: below the minimum, every verdict is "insufficient". Null when unknown.</param>
+    /// <param name="tests">Pairs the familywise error is spread over (see <see cref="RegistryVerdicts.Judge(IReadOnlyList{RegistryModel}, ScoredPairs, bool, VerdictPolicy?, int?, long?)"/>).</param>
     public static RegistryAnalysis Analyze(IReadOnlyList<RegistryModel> models, ScoredPairs pairs, bool useWeights,
-        IReadOnlyList<int>? hints, VerdictPolicy? policy = null, int? statements = null)
+        IReadOnlyList<int>? hints, VerdictPolicy? policy = null, int? statements = null, long? tests = null)
     {
-        var verdicts = RegistryVerdicts.Judge(models, pairs, useWeights, policy, statements);
+        var verdicts = RegistryVerdicts.Judge(models, pairs, useWeights, policy, statements, tests);
         var families = FamilyClustering.Group(models.Count, verdicts.Judged.Where(p => p.Evidence.Verdict == Verdict.Derived).Select(p => (p.A, p.B)));
         return new RegistryAnalysis
         {

@@ -49,8 +49,12 @@ public sealed class RegistryVerdicts
     /// <param name="useWeights">Whether the weight scores are judged (false: REEF alone).</param>
     /// <param name="policy">The score judged and the error rates.</param>
     /// <param name="statements">Probe statements per fingerprint: too few, and every verdict is "insufficient" (the p-values stay). Null when unknown.</param>
+    /// <param name="tests">
+    /// How many pairs the familywise error is spread over: the scored ones when every pair is scored (null), the hub's
+    /// N(N−1)/2 when candidates are, since the candidate stage looked at every pair to choose them.
+    /// </param>
     public static RegistryVerdicts Judge(IReadOnlyList<RegistryModel> models, ScoredPairs scored, bool useWeights, VerdictPolicy? policy = null,
-        int? statements = null)
+        int? statements = null, long? tests = null)
     {
         var insufficient = statements is { } count ? ProbeRequirements.InsufficientForVerdict(count) : null;
         policy ??= VerdictPolicy.Default;
@@ -58,14 +62,15 @@ public sealed class RegistryVerdicts
         PairGroup Group(int i, int j) => PairGroup.Of(models[i].Architecture, models[i].Layers, models[j].Architecture, models[j].Layers);
 
         var reefName = policy.Score.Name();
-        var reef = ScoreCalibration.Fit(reefName, pairs.Select(p => (Group(p.A, p.B), policy.Score.Of(p.Reef))).ToList());
+        var calibration = pairs.Where(p => p.Calibration).ToList();
+        var reef = ScoreCalibration.Fit(reefName, calibration.Select(p => (Group(p.A, p.B), policy.Score.Of(p.Reef))).ToList());
         var weightCalibration = !useWeights ? null
-            : ScoreCalibration.Fit("weights", pairs.Where(p => !double.IsNaN(p.Weights)).Select(p => (Group(p.A, p.B), p.Weights)).ToList(), WeightNullMinimumScale);
-        var derivedAtMost = policy.DerivedAtMost(pairs.Count);
+            : ScoreCalibration.Fit("weights", calibration.Where(p => !double.IsNaN(p.Weights)).Select(p => (Group(p.A, p.B), p.Weights)).ToList(), WeightNullMinimumScale);
+        var derivedAtMost = policy.DerivedAtMost(tests ?? pairs.Count);
         var logDerived = Math.Log(derivedAtMost);
         var logUnrelated = Math.Log(policy.UnrelatedAbove);
         var fallback = reef.Pooled == null
-            ? $"{pairs.Count} scored pairs are too few to fit the scores of unrelated models (needs {NullDistribution.MinimumCount}); verdicts use REEF's fixed bands on the REEF layer ({VerdictThresholds.Default.Derived} / {VerdictThresholds.Default.Unrelated}), without an error rate"
+            ? $"{calibration.Count} scored pairs are too few to fit the scores of unrelated models (needs {NullDistribution.MinimumCount}); verdicts use REEF's fixed bands on the REEF layer ({VerdictThresholds.Default.Derived} / {VerdictThresholds.Default.Unrelated}), without an error rate"
             : null;
 
         var judged = new List<(int, int, PairEvidence)>();

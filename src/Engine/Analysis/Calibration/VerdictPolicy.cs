@@ -14,5 +14,5 @@ public sealed record VerdictPolicy(DecisionScore Score = DecisionScore.Alignment
     public static VerdictPolicy Default { get; } = new();
 
     /// <summary>The p-value at or below which a pair of a registry of <paramref name="pairs"/> pairs is derived.</summary>
-    public double DerivedAtMost(int pairs) => FamilywiseError / Math.Max(1, pairs);
+    public double DerivedAtMost(long pairs) => FamilywiseError / Math.Max(1, pairs);
 }

@@ -11,8 +11,14 @@ namespace Reef.Engine.Candidates;
 /// <param name="WeightFloor">Weight-sketch score (≈ mean correlation of the invariants) above which a weight neighbour is verified.</param>
 /// <param name="Samples">Random non-candidate pairs per model, verified for the null.</param>
 /// <param name="MaxClosureDegree">A model with more derived neighbours than this does not have its neighbourhood closed (see <see cref="CandidatePairs.AddClosure"/>).</param>
+/// <param name="RelatedReef">
+/// Exact REEF-layer CKA at or above which a verified pair counts as related for the closure. Exact scores are far less
+/// noisy than sketches, so these sit below the sketch floors: on the quick zoo unrelated pairs' weight scores are
+/// 0.036 ± 0.02 (at most 0.051), and a merge of two families scores 0.19–0.27 with the family it is not named after.
+/// </param>
+/// <param name="RelatedWeights">Exact weight score at or above which a verified pair counts as related for the closure.</param>
 public sealed record CandidatePolicy(int Neighbours = 8, int Widest = 64, float ReefFloor = 0.6f, float WeightFloor = 0.3f, int Samples = 8,
-    int MaxClosureDegree = 64)
+    int MaxClosureDegree = 64, double RelatedReef = 0.5, double RelatedWeights = 0.15)
 {
     public static CandidatePolicy Default { get; } = new();
 

@@ -32,7 +32,8 @@ public static class TilePlan
         return tiles;
     }
 
-    static string KeyOf(IEnumerable<string> rows, IEnumerable<string> cols, string kind)
+    /// <summary>A tile's key: a hash of what it computes (kind, row keys, column keys), so an interrupted update finds it again.</summary>
+    public static string KeyOf(IEnumerable<string> rows, IEnumerable<string> cols, string kind)
     {
         var text = kind + "\n" + string.Join(",", rows) + "\n" + string.Join(",", cols);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];

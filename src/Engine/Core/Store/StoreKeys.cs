@@ -23,9 +23,9 @@ public static class StoreKeys
     public static string ReefSketch(string fingerprintKey) =>
         "sketches/reef/" + Hash($"{fingerprintKey}\n{Candidates.ReefSketch.Version}\n{Candidates.SketchFile.FormatVersion}");
 
-    /// <summary>The weight sketch of a checkpoint's weight signature, by content as the signature is.</summary>
-    public static string WeightSketch(string contentHash) =>
-        "sketches/weights/" + Hash($"{contentHash}\n{Weights.WeightSignature.Method}\n{Candidates.WeightSketch.Version}\n{Candidates.SketchFile.FormatVersion}");
+    /// <summary>The weight sketch of a stored weight signature (by its key, which names the content and the signature's method).</summary>
+    public static string WeightSketch(string signatureKey) =>
+        "sketches/weights/" + Hash($"{signatureKey}\n{Candidates.WeightSketch.Version}\n{Candidates.SketchFile.FormatVersion}");
 
     public static string Probes(string probeHash) => "probes/" + probeHash;
 

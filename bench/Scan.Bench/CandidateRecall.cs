@@ -3,7 +3,7 @@ using Reef.Engine.Candidates;
 using Reef.Engine.Store;
 using Reef.Engine.Weights;
 
-namespace Reef.TestSupport;
+namespace Reef.Bench;
 
 /// <summary>
 /// The candidate stage against an exhaustive scan of the same hub: every pair the exhaustive scan judged derived should

@@ -1,0 +1,117 @@
+using Reef.Engine.Similarity;
+
+namespace Reef.Engine.Candidates;
+
+/// <summary>
+/// Which pairs of a registry are verified when it does not score every pair: the models' sketches in one index per
+/// signal, each model's candidate pairs (its neighbours, calibration samples, and the closure over pairs that verified
+/// as related), and the tiles that verify the ones not yet scored: one model against its unscored partners, keyed by
+/// content as every tile is. Memory is O(N) sketches and O(N·k) pairs. Models are fingerprint keys; Orleans-free, the
+/// registry grain holds one.
+/// </summary>
+public sealed class CandidateRegistry : IDisposable
+{
+    readonly CandidatePolicy _policy;
+    readonly INeighbourIndex _reef;
+    readonly INeighbourIndex _weights;
+    readonly Dictionary<string, long> _ids = new();
+    readonly List<string> _keys = [];
+    readonly HashSet<long> _searched = [];
+    readonly HashSet<(long, long)> _scored = [];
+    readonly Dictionary<long, (float[] Reef, float[]? Weights)> _sketches = new();
+
+    /// <param name="policy">How many neighbours, floors, samples.</param>
+    /// <param name="exact">Compare every sketch (small registries, tests) instead of HNSW.</param>
+    public CandidateRegistry(CandidatePolicy policy, bool exact)
+    {
+        _policy = policy;
+        _reef = exact ? new ExactNeighbourIndex(ReefSketch.Dimensions) : new HnswNeighbourIndex(ReefSketch.Dimensions);
+        _weights = exact ? new ExactNeighbourIndex(WeightSketch.Dimensions) : new HnswNeighbourIndex(WeightSketch.Dimensions);
+    }
+
+    public CandidatePairs Pairs { get; } = new();
+
+    public int Count => _keys.Count;
+
+    public bool Contains(string key) => _ids.ContainsKey(key);
+
+    /// <summary>Adds models with their sketches (a null weight sketch: the model has no weight signature), in one batch.</summary>
+    public void Add(IReadOnlyList<(string Key, float[] Reef, float[]? Weights)> models)
+    {
+        var fresh = models.Where(m => !_ids.ContainsKey(m.Key)).DistinctBy(m => m.Key).ToList();
+        foreach (var m in fresh)
+        {
+            _ids[m.Key] = _keys.Count;
+            _sketches[_keys.Count] = (m.Reef, m.Weights);
+            _keys.Add(m.Key);
+        }
+        _reef.Add(fresh.Select(m => _ids[m.Key]).ToList(), fresh.Select(m => m.Reef).ToList());
+        var withWeights = fresh.Where(m => m.Weights != null).ToList();
+        _weights.Add(withWeights.Select(m => _ids[m.Key]).ToList(), withWeights.Select(m => m.Weights!).ToList());
+    }
+
+    /// <summary>
+    /// Searches the neighbours of every model not searched yet and draws its calibration samples; returns how many
+    /// models were searched. A model added later finds its old neighbours, and they it, through its own search.
+    /// </summary>
+    public int SearchNew()
+    {
+        var population = Enumerable.Range(0, _keys.Count).Select(i => (long)i).ToList();
+        var searched = 0;
+        for (long id = 0; id < _keys.Count; id++)
+        {
+            if (!_searched.Add(id)) continue;
+            var (reef, weights) = _sketches[id];
+            Pairs.AddNeighbours(_reef, id, reef, _policy, CandidateSource.Reef);
+            if (weights != null) Pairs.AddNeighbours(_weights, id, weights, _policy, CandidateSource.Weights);
+            Pairs.AddSamples(id, population, _policy.Samples);
+            searched++;
+        }
+        return searched;
+    }
+
+    /// <summary>
+    /// Adds the closure over the scored pairs <paramref name="related"/> says are related (exact scores above the floors);
+    /// returns how many pairs it added, which the next tiles verify.
+    /// </summary>
+    public int Close(Func<string, string, bool> related) =>
+        Pairs.AddClosure(Pairs.All.Where(p => _scored.Contains((p.A, p.B)) && related(_keys[(int)p.A], _keys[(int)p.B]))
+            .Select(p => (p.A, p.B)).ToList(), _policy.MaxClosureDegree).Count;
+
+    /// <summary>Records that the pair of two keys has scores (from a finished tile).</summary>
+    public void MarkScored(string a, string b)
+    {
+        if (_ids.TryGetValue(a, out var x) && _ids.TryGetValue(b, out var y)) _scored.Add(x < y ? (x, y) : (y, x));
+    }
+
+    /// <summary>The candidate pairs of two keys: which sources proposed them (None: not a candidate).</summary>
+    public CandidateSource SourcesOf(string a, string b) =>
+        _ids.TryGetValue(a, out var x) && _ids.TryGetValue(b, out var y) ? Pairs.SourcesOf(x, y) : CandidateSource.None;
+
+    /// <summary>
+    /// Tiles for the candidate pairs not yet scored: each model (in key order) against its unscored partners that come
+    /// after it, at most <paramref name="width"/> a tile.
+    /// </summary>
+    public IReadOnlyList<MatrixTile> Tiles(int width, string kind)
+    {
+        var partners = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (a, b, _) in Pairs.All)
+        {
+            if (_scored.Contains((a, b))) continue;
+            var (ka, kb) = (_keys[(int)a], _keys[(int)b]);
+            var (row, col) = string.CompareOrdinal(ka, kb) < 0 ? (ka, kb) : (kb, ka);
+            (partners.TryGetValue(row, out var list) ? list : partners[row] = []).Add(col);
+        }
+        var tiles = new List<MatrixTile>();
+        foreach (var (row, cols) in partners)
+            foreach (var chunk in cols.Order(StringComparer.Ordinal).Chunk(width))
+                tiles.Add(new MatrixTile([row], chunk, TilePlan.KeyOf([row], chunk, kind)));
+        return tiles;
+    }
+
+    public void Dispose()
+    {
+        _reef.Dispose();
+        _weights.Dispose();
+    }
+}
