@@ -9,6 +9,7 @@ namespace Reef.Cluster.Tests;
 /// derived, and a hub that grows by ten models verifies only pairs that involve them, a number that does not grow with
 /// the hub.
 /// </summary>
+[Trait(Category.Name, Category.Slow)]
 public sealed class CandidateScanTests(ITestOutputHelper output)
 {
     [Fact]
