@@ -15,10 +15,13 @@ public static class CandidateBench
     /// <summary>What exhaustive scoring calls derived here: clear of the unrelated scores on either signal.</summary>
     const double DerivedReef = 0.6, DerivedWeights = 0.2;
 
+    static int Expansion = HnswNeighbourIndex.ExpansionSearch;
+
     static bool Derived(double reef, double weights) => reef >= DerivedReef || weights >= DerivedWeights;
 
-    public static void Run(int models, int subset)
+    public static void Run(int models, int subset, int expansionSearch = HnswNeighbourIndex.ExpansionSearch)
     {
+        Expansion = expansionSearch;
         Console.WriteLine($"planted hub: {models:N0} models; a pair counts as derived when its exact score is ≥ {DerivedReef} (REEF-like) or ≥ {DerivedWeights} (weight-like)");
         AtScale(models);
         Console.WriteLine();
@@ -34,8 +37,9 @@ public static class CandidateBench
         var (reef, weights) = Sketch(hub);
         var sketchSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        using var reefIndex = new HnswNeighbourIndex(reef[0].Length);
-        using var weightIndex = new HnswNeighbourIndex(weights[0].Length);
+        // Search breadth 0: the exact index, to tell the sketches' misses from the approximate search's.
+        using INeighbourIndex reefIndex = Expansion == 0 ? new ExactNeighbourIndex(reef[0].Length) : new HnswNeighbourIndex(reef[0].Length, Expansion);
+        using INeighbourIndex weightIndex = Expansion == 0 ? new ExactNeighbourIndex(weights[0].Length) : new HnswNeighbourIndex(weights[0].Length, Expansion);
         var keys = Enumerable.Range(0, models).Select(i => (long)i).ToList();
         reefIndex.Add(keys, reef);
         weightIndex.Add(keys, weights);
@@ -54,7 +58,7 @@ public static class CandidateBench
         for (var i = 0; i < models; i++) candidates.AddSamples(i, population, policy.Samples);
 
         var (planted, foundBySearch, foundAfterClosure) = Recall(hub, candidates);
-        Console.WriteLine($"{models:N0} models (HNSW, {reef[0].Length} + {weights[0].Length} dimensions, {(reef[0].Length + weights[0].Length) * 4 / 1024.0:F1} KiB of sketches a model):");
+        Console.WriteLine($"{models:N0} models ({(Expansion == 0 ? "exact index" : $"HNSW, search breadth {Expansion}")}, {reef[0].Length} + {weights[0].Length} dimensions, {(reef[0].Length + weights[0].Length) * 4 / 1024.0:F1} KiB of sketches a model):");
         Console.WriteLine($"  sketch {sketchSeconds:F1} s (made from 2 × 3 × {PlantedHub.Dimensions}-long vectors), index {indexSeconds:F1} s, " +
                           $"search {searchSeconds:F1} s: every model's candidates in {sketchSeconds + indexSeconds + searchSeconds:F1} s " +
                           $"({indexSeconds + searchSeconds:F1} s without sketching, which happens where fingerprints are made)");

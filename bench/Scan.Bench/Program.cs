@@ -14,7 +14,7 @@ using static TorchSharp.torch;
 //   reef-bench-scan hub HUB [SAMPLES=200]
 //       Wall time of `reef scan HUB` embedded vs on a 3-silo loopback cluster (redis-server, 2 accelerator
 //       silos and a CPU silo as processes), each from an empty state.
-//   reef-bench-scan candidates [MODELS=100000] [SUBSET=5000]
+//   reef-bench-scan candidates [MODELS=100000] [SUBSET=5000] [SEARCH_BREADTH=256, 0 = exact index]
 //       The candidate stage on a synthetic hub with planted families: time to every model's candidates (HNSW), peak
 //       RSS and recall of the planted derived pairs; on a subset, recall against exhaustive exact scoring and the speed-up.
 //   reef-bench-scan recall SCAN_OUT STORE
@@ -23,7 +23,7 @@ using static TorchSharp.torch;
 var mode = args.FirstOrDefault() ?? "registry";
 if (mode == "registry") RegistryBench.Run(Arg(1, 1000), Arg(2, 32), Arg(3, 200));
 else if (mode == "recall" && args.Length > 2) await Recall(args[1], args[2]);
-else if (mode == "candidates") CandidateBench.Run(Arg(1, 100_000), Arg(2, 5_000));
+else if (mode == "candidates") CandidateBench.Run(Arg(1, 100_000), Arg(2, 5_000), Arg(3, HnswNeighbourIndex.ExpansionSearch));
 else if (mode == "hub" && args.Length > 1) Hub(args[1], args.Length > 2 ? args[2] : "200");
 else Console.Error.WriteLine("usage: reef-bench-scan registry [MODELS LAYERS N] | hub HUB [SAMPLES] | candidates [MODELS SUBSET] | recall SCAN_OUT STORE");
 

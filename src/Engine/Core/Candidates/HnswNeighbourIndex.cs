@@ -13,16 +13,22 @@ public sealed class HnswNeighbourIndex : INeighbourIndex
     public const int Connectivity = 16;
     /// <summary>Breadth of the search that places a new node; higher finds better links.</summary>
     public const int ExpansionAdd = 64;
-    /// <summary>Breadth of a query's search; higher recalls more at a proportional cost.</summary>
-    public const int ExpansionSearch = 96;
+    /// <summary>
+    /// Breadth of a query's search; higher recalls more at a proportional cost. On a planted hub of 20,000 models, 96 lost
+    /// 0.3 % of the derived pairs the exact index finds (99.653 % vs 99.976 % after closure) and 256 about none (99.967 %),
+    /// at twice the search time.
+    /// </summary>
+    public const int ExpansionSearch = 256;
 
     readonly USearchIndex _index;
 
-    public HnswNeighbourIndex(int dimensions)
+    /// <param name="dimensions">Sketch length.</param>
+    /// <param name="expansionSearch">Breadth of a query's search (<see cref="ExpansionSearch"/> by default).</param>
+    public HnswNeighbourIndex(int dimensions, int expansionSearch = ExpansionSearch)
     {
         Dimensions = dimensions;
         // Half precision: the sketch's own error (≈ 0.05) dwarfs fp16's, and it halves the memory a search streams.
-        _index = new USearchIndex(MetricKind.Ip, ScalarKind.Float16, (ulong)dimensions, Connectivity, ExpansionAdd, ExpansionSearch);
+        _index = new USearchIndex(MetricKind.Ip, ScalarKind.Float16, (ulong)dimensions, Connectivity, ExpansionAdd, (ulong)expansionSearch);
     }
 
     public int Dimensions { get; }
