@@ -1,8 +1,9 @@
 namespace Reef.Grains.Abstractions;
 
 /// <summary>
-/// The models of a registry and the similarity of every pair, kept current as models arrive: an update
-/// computes only the tiles that touch new or changed fingerprints. A registry scores with one CKA kernel.
+/// The models of a registry and the similarity of its pairs (every pair, or the candidate pairs: see
+/// <see cref="PairModes"/>), kept current as models arrive: an update computes only the tiles that touch new or
+/// changed fingerprints. A registry scores with one CKA kernel.
 /// </summary>
 [Alias("reef.IRegistryGrain")]
 public interface IRegistryGrain : IGrainWithStringKey
