@@ -48,7 +48,7 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, Re
             metrics.FingerprintBuilt(built, probes.Count);
             await store.PutFingerprintAsync(key, built.Fingerprint);
             // Made where the fingerprint is, while it is in memory: the candidate stage reads sketches, never fingerprints.
-            await store.PutAsync(StoreKeys.ReefSketch(key), SketchFile.ToBytes(SketchKind.Reef, ReefSketch.Of(built.Fingerprint)));
+            await store.PutSketchAsync(StoreKeys.ReefSketch(key), SketchKind.Reef, ReefSketch.Of(built.Fingerprint));
             await store.IncrementAsync(StoreKeys.ExtractionCounter(key));
         }
         finally { capacity.Extractions.Release(); }

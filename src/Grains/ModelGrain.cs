@@ -135,12 +135,12 @@ public sealed class ModelGrain(
 
     async Task EnsureSketches(ModelState done)
     {
-        var made = await store.EnsureSketchAsync(StoreKeys.ReefSketch(done.FingerprintKey!), SketchKind.Reef,
+        var (_, made) = await store.GetOrMakeSketchAsync(StoreKeys.ReefSketch(done.FingerprintKey!), SketchKind.Reef,
             async () => ReefSketch.Of(await store.GetFingerprintAsync(done.FingerprintKey!)));
         if (made != null) log.LogInformation("{Model}: REEF sketch made from the stored fingerprint ({Why})", this.GetPrimaryKeyString(), made);
         if (done.Facts?.WeightSignatureKey is { } signature)
         {
-            made = await store.EnsureSketchAsync(StoreKeys.WeightSketch(signature), SketchKind.Weights,
+            (_, made) = await store.GetOrMakeSketchAsync(StoreKeys.WeightSketch(signature), SketchKind.Weights,
                 async () => WeightSketch.Of(await store.GetWeightSignatureAsync(signature)));
             if (made != null) log.LogInformation("{Model}: weight sketch made from the stored signature ({Why})", this.GetPrimaryKeyString(), made);
         }
@@ -182,7 +182,7 @@ public sealed class ModelGrain(
             signatureKey = StoreKeys.WeightSignature(facts.ContentHash);
             if (!await store.ContainsAsync(signatureKey) || await store.WeightSignatureProblemAsync(signatureKey) != null)
                 await store.PutWeightSignatureAsync(signatureKey, signature);
-            await store.PutAsync(StoreKeys.WeightSketch(signatureKey), SketchFile.ToBytes(SketchKind.Weights, WeightSketch.Of(signature)));
+            await store.PutSketchAsync(StoreKeys.WeightSketch(signatureKey), SketchKind.Weights, WeightSketch.Of(signature));
         }
         return (facts.ContentHash, new ModelFacts
         {

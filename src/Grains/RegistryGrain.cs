@@ -35,6 +35,8 @@ public sealed class RegistryGrain(
     CandidateRegistry? _candidates;
     List<string>? _orderedKeys;
     List<MatrixTile> _plan = [];
+    /// <summary>Keys of <see cref="_plan"/>: closure rounds append to the plan, and must not scan it per tile.</summary>
+    HashSet<string> _planned = [];
     HashSet<string> _done = [];
     readonly Dictionary<string, string> _failed = new();
     readonly List<string> _repaired = [];
@@ -64,7 +66,7 @@ public sealed class RegistryGrain(
             }
         }
         if (readable.Count != state.State.Tiles.Count) state.State.Tiles = readable;
-        _plan = await Plan();
+        await Replan();
     }
 
     /// <summary>
@@ -115,7 +117,7 @@ public sealed class RegistryGrain(
         _failed.Clear();
         if (_repairsTold) _repaired.Clear();
         _repairsTold = false;
-        _plan = await Plan();
+        await Replan();
         return Continue();
     }
 
@@ -187,6 +189,12 @@ public sealed class RegistryGrain(
     (PairScore Reef, double Weights)? Score(string a, string b) =>
         _pairs.TryGetValue((a, b), out var s) ? s : _pairs.TryGetValue((b, a), out var t) ? t : null;
 
+    async Task Replan()
+    {
+        _plan = await Plan();
+        _planned = _plan.Select(t => t.Key).ToHashSet();
+    }
+
     async Task<List<MatrixTile>> Plan() =>
         PairMode == PairModes.Candidates ? (await PlanCandidates()).ToList()
             : TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, TileKind).ToList();
@@ -204,11 +212,21 @@ public sealed class RegistryGrain(
         foreach (var key in state.State.Models.Values.Distinct().Order(StringComparer.Ordinal))
         {
             if (_candidates.Contains(key)) continue;
-            var reef = await SketchOf(StoreKeys.ReefSketch(key), SketchKind.Reef, async () => ReefSketch.Of(await store.GetFingerprintAsync(key)));
-            var weights = signatures.TryGetValue(key, out var signature)
-                ? await SketchOf(StoreKeys.WeightSketch(signature), SketchKind.Weights, async () => WeightSketch.Of(await store.GetWeightSignatureAsync(signature)))
-                : null;
-            fresh.Add((key, reef, weights));
+            try
+            {
+                var (reef, _) = await store.GetOrMakeSketchAsync(StoreKeys.ReefSketch(key), SketchKind.Reef, async () => ReefSketch.Of(await store.GetFingerprintAsync(key)));
+                var weights = signatures.TryGetValue(key, out var signature)
+                    ? (await store.GetOrMakeSketchAsync(StoreKeys.WeightSketch(signature), SketchKind.Weights,
+                        async () => WeightSketch.Of(await store.GetWeightSignatureAsync(signature)))).Sketch
+                    : null;
+                fresh.Add((key, reef, weights));
+            }
+            // One model whose sketch cannot be had (its fingerprint gone from the store, corrupt) is reported and left
+            // out of the candidates; the rest of the registry goes on. The next update tries it again.
+            catch (InvalidInputException e)
+            {
+                _failed["sketch " + key] = $"no candidates for {key}: {e.Message}";
+            }
         }
         _candidates.Add(fresh);
         // Pairs scored before their models were in the index (read from the store on activation, or in the other mode).
@@ -217,14 +235,6 @@ public sealed class RegistryGrain(
         _candidates.SearchNew();
         _candidates.Close(Related);
         return _candidates.Tiles(CandidateTileWidth, TileKind);
-    }
-
-    async Task<float[]> SketchOf(string key, SketchKind kind, Func<Task<float[]>> make)
-    {
-        if (await store.GetSketchAsync(key, kind) is ({ } sketch, null)) return sketch;
-        var made = await make();
-        await store.PutAsync(key, SketchFile.ToBytes(kind, made));
-        return made;
     }
 
     /// <summary>Whether a scored pair is related enough to close over (exact scores, <see cref="CandidatePolicy.RelatedReef"/>).</summary>
@@ -280,7 +290,7 @@ public sealed class RegistryGrain(
         // Candidates close over what just verified as related: the next round's tiles join this update's plan.
         if (finished && PairMode == PairModes.Candidates)
             foreach (var tile in await PlanCandidates())
-                if (_plan.All(t => t.Key != tile.Key)) _plan.Add(tile);
+                if (_planned.Add(tile.Key)) _plan.Add(tile);
     }
 
     /// <summary>Fingerprint key → weight signature key, from the models' facts (a signature is per content, as a fingerprint key is).</summary>

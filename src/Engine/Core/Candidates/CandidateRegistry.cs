@@ -56,6 +56,7 @@ public sealed class CandidateRegistry : IDisposable
     /// </summary>
     public int SearchNew()
     {
+        if (_searched.Count == _keys.Count) return 0;
         var population = Enumerable.Range(0, _keys.Count).Select(i => (long)i).ToList();
         var searched = 0;
         for (long id = 0; id < _keys.Count; id++)

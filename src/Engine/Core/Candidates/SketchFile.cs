@@ -23,10 +23,11 @@ public static class SketchFile
     public const int FormatVersion = 1;
     static readonly byte[] Magic = "REEFSK\0\0"u8.ToArray();
     const int HeaderBytes = 24;
-    /// <summary>Longest sketch a stored file may claim (the current ones are 384 values).</summary>
-    const int MaxLength = 1 << 16;
 
     public static int MethodVersion(SketchKind kind) => kind == SketchKind.Reef ? ReefSketch.Version : WeightSketch.Version;
+
+    /// <summary>The length a sketch of <paramref name="kind"/> has: an index takes no other.</summary>
+    public static int Dimensions(SketchKind kind) => kind == SketchKind.Reef ? ReefSketch.Dimensions : WeightSketch.Dimensions;
 
     public static byte[] ToBytes(SketchKind kind, float[] sketch)
     {
@@ -56,8 +57,8 @@ public static class SketchFile
         var method = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(16));
         if (method != MethodVersion(kind)) throw new InvalidInputException(source, $"{kind} sketch method {method}; this engine makes version {MethodVersion(kind)}");
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(20));
-        if (length is < 1 or > MaxLength || (long)length * sizeof(float) != body.Length - HeaderBytes)
-            throw new InvalidInputException(source, $"claims {length} values in {body.Length - HeaderBytes} bytes");
+        if (length != Dimensions(kind) || (long)length * sizeof(float) != body.Length - HeaderBytes)
+            throw new InvalidInputException(source, $"claims {length} values in {body.Length - HeaderBytes} bytes; a {kind} sketch has {Dimensions(kind)}");
         var values = MemoryMarshal.Cast<byte, float>(body[HeaderBytes..]).ToArray();
         if (values.Any(v => !float.IsFinite(v))) throw new InvalidInputException(source, "holds a value that is not finite");
         return values;

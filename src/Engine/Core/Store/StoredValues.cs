@@ -82,14 +82,19 @@ public static class StoredValues
     }
 
     /// <summary>
-    /// The sketch under <paramref name="key"/>, made with <paramref name="make"/> and stored when it is missing or does not
-    /// verify (a fingerprint stored before sketches were kept, a corrupt blob); says which, or null when it was whole.
+    /// The sketch under <paramref name="key"/>; made with <paramref name="make"/> and stored when it is missing or does not
+    /// verify (a fingerprint stored before sketches were kept, a corrupt blob), with what was wrong; Problem null when it was whole.
     /// </summary>
-    public static async Task<string?> EnsureSketchAsync(this IBlobStore store, string key, SketchKind kind, Func<Task<float[]>> make)
+    public static async Task<(float[] Sketch, string? Problem)> GetOrMakeSketchAsync(this IBlobStore store, string key, SketchKind kind,
+        Func<Task<float[]>> make)
     {
-        var (_, problem) = await store.GetSketchAsync(key, kind);
-        if (problem == null) return null;
-        await store.PutAsync(key, SketchFile.ToBytes(kind, await make()));
-        return problem;
+        var (stored, problem) = await store.GetSketchAsync(key, kind);
+        if (stored != null) return (stored, null);
+        var made = await make();
+        await store.PutSketchAsync(key, kind, made);
+        return (made, problem);
     }
+
+    public static Task PutSketchAsync(this IBlobStore store, string key, SketchKind kind, float[] sketch) =>
+        store.PutAsync(key, SketchFile.ToBytes(kind, sketch));
 }
