@@ -19,6 +19,15 @@ public static class CandidateRecall
         var matrix = OutputFiles.ReadMatrix(scanOut);
         var blobs = new FolderBlobStore(store);
         var n = matrix.Ids.Count;
+        var index = new Dictionary<string, int>();
+        for (var i = 0; i < n; i++) index[matrix.Ids[i]] = i;
+        var verdicts = new Dictionary<(int, int), string>();
+        foreach (var row in PairsTable.Read(scanOut))
+        {
+            var (a, b) = (index[row.A], index[row.B]);
+            verdicts[(Math.Min(a, b), Math.Max(a, b))] = row.Verdict;
+        }
+        string? VerdictOf(long a, long b) => verdicts.GetValueOrDefault(a < b ? ((int)a, (int)b) : ((int)b, (int)a));
         var reef = new float[n][];
         var weights = new float[n][];
         for (var i = 0; i < n; i++)
@@ -41,7 +50,7 @@ public static class CandidateRecall
         }
         var searched = candidates.Count;
         // Closure over the pairs the exhaustive scan judged derived, as a candidate scan closes over its verified pairs.
-        bool IsDerived(long a, long b) => matrix.Verdicts[(int)a][(int)b] == "derived";
+        bool IsDerived(long a, long b) => VerdictOf(a, b) == "derived";
         while (candidates.AddClosure(candidates.All.Where(p => IsDerived(p.A, p.B)).Select(p => (p.A, p.B)).ToList(), policy.MaxClosureDegree).Count > 0) { }
         var missed = new List<string>();
         int derived = 0, found = 0;
@@ -50,7 +59,7 @@ public static class CandidateRecall
         for (var i = 0; i < n; i++)
         for (var j = i + 1; j < n; j++)
         {
-            var isDerived = matrix.Verdicts[i][j] == "derived" && matrix.Models[i].Fingerprint != matrix.Models[j].Fingerprint;
+            var isDerived = VerdictOf(i, j) == "derived" && matrix.Models[i].Fingerprint != matrix.Models[j].Fingerprint;
             var r = ExactNeighbourIndex.Dot(reef[i], reef[j]);
             var w = weights[i] != null && weights[j] != null ? ExactNeighbourIndex.Dot(weights[i], weights[j]) : double.NaN;
             if (isDerived)
@@ -61,7 +70,7 @@ public static class CandidateRecall
                 if (candidates.Contains(i, j)) found++;
                 else missed.Add($"{matrix.Ids[i]} × {matrix.Ids[j]} (REEF sketch {r:F3}, weight sketch {w:F3})");
             }
-            else if (matrix.Verdicts[i][j] == "unrelated")
+            else if (VerdictOf(i, j) == "unrelated")
             {
                 highOtherReef = Math.Max(highOtherReef, r);
                 if (!double.IsNaN(w)) highOtherWeight = Math.Max(highOtherWeight, w);

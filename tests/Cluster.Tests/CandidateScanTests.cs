@@ -18,15 +18,17 @@ public sealed class CandidateScanTests(ITestOutputHelper output)
         using var temp = new TempDirectory();
         var hub = temp.Sub("hub");
         var first = Families(hub, from: 0, count: 16);
-        var before = Scan(temp, "out1");
-        AssertPlantedFamiliesFound(before, first);
+        var (before, pairsBefore) = Scan(temp, "out1");
+        AssertPlantedFamiliesFound(before, pairsBefore, first);
 
+        // The second scan writes what a hub above --dense-up-to gets: no N × N views, the Parquet tables and a report of families.
         var added = Families(hub, from: 16, count: 2, children: 4);
-        var after = Scan(temp, "out2");
-        AssertPlantedFamiliesFound(after, first.Concat(added).ToList());
+        var (after, pairsAfter) = Scan(temp, "out2", "--dense-up-to", "10");
+        AssertPlantedFamiliesFound(after, pairsAfter, first.Concat(added).ToList());
+        AssertSparseOutputs(temp.Sub("out2"), after, first.Count + added.Count);
 
-        var verifiedBefore = Verified(before);
-        var verifiedAfter = Verified(after);
+        var verifiedBefore = pairsBefore.All.Select(p => (p.A, p.B)).ToHashSet();
+        var verifiedAfter = pairsAfter.All.Select(p => (p.A, p.B)).ToHashSet();
         var fresh = added.SelectMany(f => f).ToHashSet();
         var newPairs = verifiedAfter.Except(verifiedBefore).ToList();
         var oldModels = before.Ids.Count;
@@ -60,32 +62,41 @@ public sealed class CandidateScanTests(ITestOutputHelper output)
         return families;
     }
 
-    static void AssertPlantedFamiliesFound(MatrixFile m, IReadOnlyList<List<string>> families)
+    static void AssertPlantedFamiliesFound(MatrixFile m, ScanPairs pairs, IReadOnlyList<List<string>> families)
     {
         var familyOf = families.SelectMany((f, i) => f.Select(id => (id, i))).ToDictionary(p => p.id, p => p.i);
         for (var i = 0; i < m.Ids.Count; i++)
         for (var j = i + 1; j < m.Ids.Count; j++)
         {
             var same = familyOf[m.Ids[i]] == familyOf[m.Ids[j]];
-            var verdict = m.Verdicts[i][j];
+            var verdict = pairs[m.Ids[i], m.Ids[j]]?.Verdict;
             if (same) Assert.True(verdict == "derived", $"{m.Ids[i]} × {m.Ids[j]}: planted relatives, {verdict ?? "not verified"}");
             else Assert.True(verdict != "derived", $"{m.Ids[i]} × {m.Ids[j]}: unrelated, judged derived");
         }
     }
 
-    static HashSet<(string A, string B)> Verified(MatrixFile m)
+    /// <summary>A scan above --dense-up-to: no N × N views anywhere, every model in models.parquet, a report of families.</summary>
+    static void AssertSparseOutputs(string outDir, MatrixFile m, int families)
     {
-        var pairs = new HashSet<(string, string)>();
-        for (var i = 0; i < m.Ids.Count; i++)
-        for (var j = i + 1; j < m.Ids.Count; j++)
-            if (m.Verdicts[i][j] != null) pairs.Add((m.Ids[i], m.Ids[j]));
-        return pairs;
+        Assert.False(File.Exists(Path.Combine(outDir, OutputFiles.MatrixCsv)));
+        Assert.False(File.Exists(Path.Combine(outDir, "matrix.png")));
+        Assert.Null(m.ReefLayer);
+        Assert.Null(m.Verdicts);
+        Assert.Equal(10, m.DenseViewsUpTo);
+        var models = ModelsTable.Read(outDir);
+        Assert.Equal(m.Ids.Order(), models.Select(r => r.Id).Order());
+        Assert.Equal(families, models.Select(r => r.Family).Distinct().Count());
+        var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
+        Assert.Contains("Families, pair by pair", html);
+        Assert.Contains("Score distribution", html);
+        Assert.Equal(Math.Min(families, 12), html.Split("<figure class=\"family\">").Length - 1);
+        Assert.Empty(ReportChecks.ExternalReferences(html));
     }
 
-    static MatrixFile Scan(TempDirectory temp, string outDir)
+    static (MatrixFile, ScanPairs) Scan(TempDirectory temp, string outDir, params string[] options)
     {
-        var run = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub(outDir), "--samples", "48", "--pairs", "candidates");
+        var run = Cli.Run(["scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub(outDir), "--samples", "48", "--pairs", "candidates", .. options]);
         Assert.True(run.ExitCode == 0, run.Error);
-        return ScanMatrix.Read(temp.Sub(outDir));
+        return (ScanMatrix.Read(temp.Sub(outDir)), ScanPairs.Read(temp.Sub(outDir)));
     }
 }

@@ -101,7 +101,7 @@ public sealed class EmbeddedScanTests
         }
         var matrix = ScanMatrix.Read(temp.Sub("out"));
         Assert.Equal(good, matrix.Ids);
-        Assert.All(matrix.ReefLayer.SelectMany(r => r), v => Assert.NotNull(v));
+        Assert.All(ScanMatrix.Dense(matrix.ReefLayer).SelectMany(r => r), v => Assert.NotNull(v));
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Reef.Client.Outputs;
 /// <summary>families.json: the derivation families of a scan, each with its proposed lineage, and the rules behind them.</summary>
 public sealed record FamiliesFile
 {
-    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = OutputFiles.FormatVersion;
+    /// <summary>The file's layout; a file written before layouts were stated has none and reads as 1. Writers set it.</summary>
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = 1;
     [JsonPropertyName("rule")] public required string Rule { get; init; }
     [JsonPropertyName("lineage_rule")] public required string LineageRule { get; init; }
     /// <summary>Largest first; a model on its own is a family of one.</summary>

@@ -5,13 +5,15 @@ using Reef.Engine.Probes;
 namespace Reef.Client.Outputs;
 
 /// <summary>
-/// matrix.json: a scan's every score, verdict and failure, with the run's metadata. Matrices are row-major over
-/// <see cref="Ids"/> (the fingerprinted models), null where there is no value. Written and read back through these
-/// records only (<see cref="OutputFiles"/>).
+/// matrix.json: a scan's metadata, models and failures, and — for a hub of up to <see cref="DenseViewsUpTo"/> models — its
+/// N × N views of every score and verdict. Matrices are row-major over <see cref="Ids"/> (the fingerprinted models), null
+/// where there is no value; above the limit they are absent and pairs.parquet holds every verified pair. Written and read
+/// back through these records only (<see cref="OutputFiles"/>).
 /// </summary>
 public sealed record MatrixFile
 {
-    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = OutputFiles.FormatVersion;
+    /// <summary>The file's layout; a file written before layouts were stated has none and reads as 1. Writers set it.</summary>
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = 1;
     [JsonPropertyName("scan")] public required string Scan { get; init; }
     [JsonPropertyName("hub")] public required string Hub { get; init; }
     [JsonPropertyName("registry")] public required string Registry { get; init; }
@@ -28,20 +30,26 @@ public sealed record MatrixFile
     [JsonPropertyName("failed_count")] public required int FailedCount { get; init; }
     /// <summary>The fingerprinted models, in matrix order.</summary>
     [JsonPropertyName("ids")] public required IReadOnlyList<string> Ids { get; init; }
+    /// <summary>How the registry chose its pairs: all, or candidates (<c>--pairs</c>); null in files written before it was stated.</summary>
+    [JsonPropertyName("pairs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Pairs { get; init; }
+    /// <summary>Pairs verified (rows of pairs.parquet).</summary>
+    [JsonPropertyName("pairs_verified"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? PairsVerified { get; init; }
+    /// <summary>The largest hub whose N × N views this scan would write: above it, the matrices below are absent.</summary>
+    [JsonPropertyName("dense_views_up_to"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DenseViewsUpTo { get; init; }
     /// <summary>Every model the scan found, fingerprinted or not.</summary>
     [JsonPropertyName("models")] public required IReadOnlyList<ModelEntry> Models { get; init; }
     /// <summary>Linear (or the run's kernel) CKA at REEF's relative-depth layer.</summary>
-    [JsonPropertyName("reef_layer")] public required double?[][] ReefLayer { get; init; }
-    [JsonPropertyName("best_pair")] public required double?[][] BestPair { get; init; }
+    [JsonPropertyName("reef_layer"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double?[][]? ReefLayer { get; init; }
+    [JsonPropertyName("best_pair"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double?[][]? BestPair { get; init; }
     /// <summary>Mean CKA along the monotone layer alignment.</summary>
-    [JsonPropertyName("alignment")] public required double?[][] Alignment { get; init; }
+    [JsonPropertyName("alignment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double?[][]? Alignment { get; init; }
     /// <summary>Weight-signature scores; null as a whole when the run left the weights out.</summary>
     [JsonPropertyName("weights")] public double?[][]? Weights { get; init; }
     /// <summary>Each pair's calibrated p-value: the estimated false-positive rate of "derived".</summary>
-    [JsonPropertyName("p_values")] public required double?[][] PValues { get; init; }
+    [JsonPropertyName("p_values"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double?[][]? PValues { get; init; }
     /// <summary>The same in log10: far in the tail a p-value underflows a double.</summary>
-    [JsonPropertyName("log10_p")] public required double?[][] Log10P { get; init; }
-    [JsonPropertyName("verdicts")] public required string?[][] Verdicts { get; init; }
+    [JsonPropertyName("log10_p"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double?[][]? Log10P { get; init; }
+    [JsonPropertyName("verdicts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string?[][]? Verdicts { get; init; }
     [JsonPropertyName("failed")] public required IReadOnlyList<FailedModel> Failed { get; init; }
     /// <summary>What listing the hub passed over, and why ("PATH: a link loop back to …").</summary>
     [JsonPropertyName("skipped")] public IReadOnlyList<string> Skipped { get; init; } = [];

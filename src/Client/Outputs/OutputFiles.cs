@@ -10,8 +10,17 @@ namespace Reef.Client.Outputs;
 /// </summary>
 public static class OutputFiles
 {
-    /// <summary>The layout of matrix.json and families.json this version writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The layout of matrix.json, families.json and the Parquet tables this version writes. Version 2 made matrix.json's
+    /// N × N views optional (pairs.parquet holds the pairs); version 1 folders, whose layout is the dense case of it, still read.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>
+    /// The largest hub whose N × N views (matrix.csv, matrix.json's matrices, the full heatmap) a scan writes by default:
+    /// at 2,000 models matrix.json is about 0.3 GB; above it the outputs are pairs.parquet, models.parquet and families.json.
+    /// </summary>
+    public const int DefaultDenseViewsUpTo = 2_000;
 
     public const string Matrix = "matrix.json";
     public const string Families = "families.json";
@@ -20,40 +29,50 @@ public static class OutputFiles
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static void Write(string directory, MatrixFile file) => Write(Path.Combine(directory, Matrix), file, file.FormatVersion);
+    public static void Write(string directory, MatrixFile file) => Write(Path.Combine(directory, Matrix), file, file.FormatVersion, FormatVersion);
 
-    public static void Write(string directory, FamiliesFile file) => Write(Path.Combine(directory, Families), file, file.FormatVersion);
+    public static void Write(string directory, FamiliesFile file) => Write(Path.Combine(directory, Families), file, file.FormatVersion, FormatVersion);
 
-    public static void Write(string directory, EvaluationReport file) => Write(Path.Combine(directory, Evaluation), file, file.FormatVersion);
+    public static void Write(string directory, EvaluationReport file) => Write(Path.Combine(directory, Evaluation), file, file.FormatVersion, EvaluationReport.CurrentFormatVersion);
 
-    public static MatrixFile ReadMatrix(string directory) => Read<MatrixFile>(Path.Combine(directory, Matrix), m => m.FormatVersion, FormatVersion);
+    public static MatrixFile ReadMatrix(string directory) => Read<MatrixFile>(Path.Combine(directory, Matrix), m => m.FormatVersion, FormatVersion, OldestRead);
 
-    public static FamiliesFile ReadFamilies(string directory) => Read<FamiliesFile>(Path.Combine(directory, Families), f => f.FormatVersion, FormatVersion);
+    public static FamiliesFile ReadFamilies(string directory) => Read<FamiliesFile>(Path.Combine(directory, Families), f => f.FormatVersion, FormatVersion, OldestRead);
+
+    /// <summary>The oldest layout of matrix.json and families.json this version reads.</summary>
+    const int OldestRead = 1;
 
     public static EvaluationReport ReadEvaluation(string directory) =>
-        Read<EvaluationReport>(Path.Combine(directory, Evaluation), e => e.FormatVersion, EvaluationReport.CurrentFormatVersion);
+        Read<EvaluationReport>(Path.Combine(directory, Evaluation), e => e.FormatVersion, EvaluationReport.CurrentFormatVersion, EvaluationReport.CurrentFormatVersion);
 
     /// <summary>The evaluation in the folder, or null when `reef eval` did not write one.</summary>
     public static EvaluationReport? TryReadEvaluation(string directory) =>
         File.Exists(Path.Combine(directory, Evaluation)) ? ReadEvaluation(directory) : null;
 
-    static void Write<T>(string path, T file, int version)
+    static void Write<T>(string path, T file, int version, int current)
     {
-        if (version != FormatVersion) throw new ArgumentException($"{Path.GetFileName(path)}: this version writes format {FormatVersion}, not {version}");
-        File.WriteAllText(path, JsonSerializer.Serialize(file, Json) + "\n");
+        if (version != current) throw new ArgumentException($"{Path.GetFileName(path)}: this version writes format {current}, not {version}");
+        // Streamed, not built as one string: a 2,000-model matrix.json is hundreds of megabytes. Complete or absent after a crash.
+        var partial = path + ".partial";
+        using (var stream = File.Create(partial))
+        {
+            JsonSerializer.Serialize(stream, file, Json);
+            stream.WriteByte((byte)'\n');
+        }
+        File.Move(partial, path, overwrite: true);
     }
 
     /// <summary>
-    /// Reads a file and checks its layout version. Files written before versions were stated have none and read as
-    /// version 1, whose layout they have.
+    /// Reads a file and checks its layout version is one this version reads (<paramref name="oldest"/> to <paramref name="newest"/>).
+    /// Files written before versions were stated have none and read as version 1, whose layout they have.
     /// </summary>
-    static T Read<T>(string path, Func<T, int> version, int expected)
+    static T Read<T>(string path, Func<T, int> version, int newest, int oldest)
     {
         if (!File.Exists(path)) throw new InvalidInputException(path, "not found; `reef scan --out DIR` writes it");
         T file;
         try { file = JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new JsonException("the file holds null"); }
         catch (JsonException e) { throw new InvalidInputException(path, $"not a valid {Path.GetFileName(path)} ({e.Message})"); }
-        return version(file) == expected ? file
-            : throw new InvalidInputException(path, $"format version {version(file)}; this reef reads version {expected}");
+        return version(file) >= oldest && version(file) <= newest ? file
+            : throw new InvalidInputException(path, $"format version {version(file)}; this reef reads versions {oldest} to {newest}");
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Reef.Engine;
 using Reef.Engine.Analysis;
 using Reef.Engine.Analysis.Families;
@@ -10,49 +9,55 @@ using Reef.Grains.Abstractions;
 namespace Reef.Client.Outputs;
 
 /// <summary>
-/// A scan's files: <c>matrix.csv</c> (REEF-layer CKA, one row and column per model), <c>matrix.json</c> (<see cref="MatrixFile"/>)
-/// and <c>families.json</c> (<see cref="FamiliesFile"/>).
+/// A scan's files: <c>pairs.parquet</c> (<see cref="PairsTable"/>) and <c>models.parquet</c> (<see cref="ModelsTable"/>), the
+/// sparse answer for a hub of any size; <c>families.json</c> (<see cref="FamiliesFile"/>); <c>matrix.json</c>
+/// (<see cref="MatrixFile"/>: metadata, models, failures) and, for a hub small enough to draw, the N × N views —
+/// <c>matrix.csv</c> (REEF-layer CKA, one row and column per model) and matrix.json's matrices.
 /// </summary>
 public static class ScanFiles
 {
     /// <param name="directory">Output folder.</param>
     /// <param name="progress">The scan's final progress (models, failures, timings).</param>
-    /// <param name="matrix">The registry's scores and facts of the fingerprinted models.</param>
+    /// <param name="registry">The fingerprinted models' ids, fingerprints and facts, in the analysis's order.</param>
+    /// <param name="dense">The registry's scores as an N × N matrix, for the dense views; null above the size that has them.</param>
     /// <param name="analysis">Calibrated verdicts, families and lineage of those models.</param>
     /// <param name="probes">The probe set.</param>
     /// <param name="layers">Layer-by-layer matrices to keep.</param>
-    public static void Write(string directory, ScanProgress progress, SimilarityMatrix matrix, RegistryAnalysis analysis, ProbeSet probes,
-        IReadOnlyList<LayerPair> layers)
+    /// <param name="denseViewsUpTo">The largest hub whose dense views are written (stated in matrix.json).</param>
+    public static void Write(string directory, ScanProgress progress, RegistryModels registry, SimilarityMatrix? dense, RegistryAnalysis analysis,
+        ProbeSet probes, IReadOnlyList<LayerPair> layers, int denseViewsUpTo)
     {
         Directory.CreateDirectory(directory);
         var ids = analysis.Models.Select(m => m.Id).ToList();
         var n = ids.Count;
+        PairsTable.Write(directory, analysis, registry.Pairs);
+        ModelsTable.Write(directory, progress, registry, analysis);
+
+        var csvPath = Path.Combine(directory, OutputFiles.MatrixCsv);
+        // A matrix.csv left from an earlier, smaller scan into the same folder would contradict this one.
+        if (dense == null) File.Delete(csvPath);
+        else WriteCsv(csvPath, ids, dense);
+        double?[][]? Rows(Func<int, int, double?> value) => dense == null ? null
+            : Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => value(i, j) is { } v ? Round(v) : null).ToArray()).ToArray();
+        double Score(double[] values, int i, int j) => dense!.At(values, i, j);
         var verdicts = analysis.Verdicts;
-        // The dense views come from the registry's matrix, in its order (the analysis's models are in the same order).
-        double Score(double[] values, int i, int j) => matrix.At(values, i, j);
-
-        var csv = new StringBuilder("model," + string.Join(",", ids.Select(Quote)) + "\n");
-        for (var i = 0; i < n; i++)
-            csv.Append(Quote(ids[i])).Append(',')
-                .AppendJoin(',', Enumerable.Range(0, n).Select(j => Score(matrix.Reef, i, j).ToString("F6", CultureInfo.InvariantCulture))).Append('\n');
-        File.WriteAllText(Path.Combine(directory, OutputFiles.MatrixCsv), csv.ToString());
-
-        double?[][] Rows(Func<int, int, double?> value) =>
-            Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Select(j => value(i, j) is { } v ? Round(v) : null).ToArray()).ToArray();
-        var facts = matrix.Ids.Select((id, i) => (id, f: matrix.Facts[i])).ToDictionary(p => p.id, p => p.f);
+        var facts = new Dictionary<string, ModelFacts?>();
+        for (var i = 0; i < registry.Ids.Count; i++) facts[registry.Ids[i]] = registry.Facts[i];
         OutputFiles.Write(directory, new MatrixFile
         {
+            FormatVersion = OutputFiles.FormatVersion,
             Scan = progress.ScanId, Hub = progress.Hub, Registry = progress.Registry, Started = progress.Started, Finished = progress.Finished,
             ProbeSet = ProbeSetSummary.Of(probes), Method = Fingerprint.CurrentMethod, EngineVersion = EngineInfo.Version,
-            Kernel = matrix.Kernel, Preprocessing = "standardized", Verdict = verdicts.Describe(),
+            Kernel = registry.Kernel, Preprocessing = "standardized", Verdict = verdicts.Describe(),
             Extracted = progress.Extracted, Reused = progress.Reused, FailedCount = progress.Failed, Ids = ids,
+            Pairs = registry.Pairs, PairsVerified = verdicts.Judged.Count, DenseViewsUpTo = denseViewsUpTo,
             Models = progress.Models.Select(s => Entry(s, facts.GetValueOrDefault(s.Id))).ToList(),
-            ReefLayer = Rows((i, j) => Score(matrix.Reef, i, j)), BestPair = Rows((i, j) => Score(matrix.Best, i, j)),
-            Alignment = Rows((i, j) => Score(matrix.Alignment, i, j)),
-            Weights = analysis.UsesWeights ? Rows((i, j) => Score(matrix.Weights, i, j)) : null,
+            ReefLayer = Rows((i, j) => Score(dense!.Reef, i, j)), BestPair = Rows((i, j) => Score(dense!.Best, i, j)),
+            Alignment = Rows((i, j) => Score(dense!.Alignment, i, j)),
+            Weights = analysis.UsesWeights ? Rows((i, j) => Score(dense!.Weights, i, j)) : null,
             PValues = Rows((i, j) => i == j ? null : verdicts[i, j]?.PValue),
             Log10P = Rows((i, j) => i == j ? null : verdicts[i, j]?.LogP / Math.Log(10)),
-            Verdicts = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n)
+            Verdicts = dense == null ? null : Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n)
                 .Select(j => i == j ? null : verdicts[i, j]?.Verdict.ToString().ToLowerInvariant()).ToArray()).ToArray(),
             Failed = progress.Models.Where(s => s.Status == FingerprintStatus.Failed).Select(s => new FailedModel(s.Id, s.FailureReason)).ToList(),
             Skipped = progress.Skipped ?? [], TileFailures = progress.TileFailures ?? [], Repaired = progress.Repaired ?? [],
@@ -62,11 +67,24 @@ public static class ScanFiles
         var parentOf = analysis.Lineage.ToDictionary(e => e.Model);
         OutputFiles.Write(directory, new FamiliesFile
         {
+            FormatVersion = OutputFiles.FormatVersion,
             Rule = $"average linkage: groups join while at least {FamilyClustering.JoinAt:P0} of the pairs between them are judged derived",
             LineageRule = "root: the largest, then most central member; parents: maximum spanning tree from the root over weight scores where valid, else the judged REEF score; checkpoint metadata (base_model, _name_or_path, reef_lineage.json) first where it names a member",
             Families = analysis.Families.Select(f => new FamilyEntry(f.Count, f.Select(i => ids[i]).ToList(),
                 f.Select(i => new LineageEdge(ids[i], parentOf[i].Parent < 0 ? null : ids[parentOf[i].Parent], parentOf[i].Basis)).ToList())).ToList(),
         });
+    }
+
+    /// <summary>matrix.csv, row by row to the file: at 2,000 models it is 30 MB.</summary>
+    static void WriteCsv(string path, IReadOnlyList<string> ids, SimilarityMatrix dense)
+    {
+        var n = ids.Count;
+        using var csv = new StreamWriter(path + ".partial");
+        csv.Write("model," + string.Join(",", ids.Select(Quote)) + "\n");
+        for (var i = 0; i < n; i++)
+            csv.Write(Quote(ids[i]) + "," + string.Join(',', Enumerable.Range(0, n).Select(j => dense.At(dense.Reef, i, j).ToString("F6", CultureInfo.InvariantCulture))) + "\n");
+        csv.Close();
+        File.Move(path + ".partial", path, overwrite: true);
     }
 
     /// <summary>One pair's full layer matrix as the file keeps it.</summary>

@@ -7,8 +7,11 @@ using Reef.Engine.Analysis.Evaluation;
 namespace Reef.Client.Reporting;
 
 /// <summary>
-/// The scan as one self-contained HTML page: the registry matrix as a heatmap ordered by family, the families
-/// with members and verdicts, layer-by-layer heatmaps of the top suspects, the failures and the run's metadata.
+/// The scan as one self-contained HTML page: the registry matrix as a heatmap ordered by family (for a hub small enough
+/// to have N × N views; above that, a heatmap per family), the distribution of the verified pairs' scores, the families
+/// with members and verdicts, the strongest pairs, layer-by-layer heatmaps of the top suspects, the failures and the run's
+/// metadata. Every list is bounded, so the page stays readable and small for a hub of 100,000 models; the Parquet tables
+/// hold the rest.
 /// Images are inline PNGs and the style is inline; no script, font or link leaves the file, so it opens from
 /// disk, in a mail attachment or an air-gapped audit alike.
 /// </summary>
@@ -17,15 +20,22 @@ public static class HtmlReport
     const int MatrixPixels = 720;
     const int LabelWidth = 230;
     const int MaxSuspects = 6;
+    /// <summary>Families listed member by member, members listed per family, and lone models named.</summary>
+    const int FamiliesListed = 200, MembersListed = 60, SingletonsListed = 1_000;
+    /// <summary>Families drawn as their own heatmap when the registry has no N × N view, and members drawn per family.</summary>
+    const int FamilyHeatmaps = 12, FamilyHeatmapMembers = 300;
+    const int StrongestListed = 25;
 
-    /// <summary>Writes report.html and matrix.png into the scan's folder; returns the report's path.</summary>
+    /// <summary>Writes report.html (and matrix.png, for a scan with N × N views) into the scan's folder; returns the report's path.</summary>
     public static string Write(string directory)
     {
         var data = ScanReportData.Read(directory);
         var order = FamilyOrder(data);
         // One image serves both: matrix.png and the heatmap inside the page.
-        var png = MatrixPng(data, order);
-        File.WriteAllBytes(Path.Combine(directory, "matrix.png"), png);
+        var pngPath = Path.Combine(directory, "matrix.png");
+        byte[]? png = null;
+        if (data.Dense) File.WriteAllBytes(pngPath, png = MatrixPng(data, order));
+        else File.Delete(pngPath);
         var path = Path.Combine(directory, "report.html");
         File.WriteAllText(path, Render(data, order, png));
         return path;
@@ -38,17 +48,25 @@ public static class HtmlReport
     static IEnumerable<IReadOnlyList<int>> OrderedFamilies(ScanReportData data) =>
         data.Families.OrderByDescending(f => f.Count).ThenBy(f => data.Ids[f[0]], StringComparer.Ordinal);
 
-    static List<int> CentralFirst(ScanReportData data, IReadOnlyList<int> family) =>
-        family.OrderByDescending(i => Centrality(data, family, i)).ThenBy(i => data.Ids[i], StringComparer.Ordinal).ToList();
+    static List<int> CentralFirst(ScanReportData data, IReadOnlyList<int> family)
+    {
+        var members = family.ToHashSet();
+        return family.OrderByDescending(i => Centrality(data, members, i)).ThenBy(i => data.Ids[i], StringComparer.Ordinal).ToList();
+    }
 
-    static double Centrality(ScanReportData data, IReadOnlyList<int> family, int i) =>
-        family.Count == 1 ? 0 : family.Where(j => j != i).Select(j => data.Score(i, j)).Where(s => !double.IsNaN(s)).DefaultIfEmpty(0).Average();
+    /// <summary>Mean REEF score with the verified members of its family: O(partners), not O(family).</summary>
+    static double Centrality(ScanReportData data, HashSet<int> family, int i) =>
+        family.Count == 1 ? 0 : data.Partners(i).Where(family.Contains).Select(j => data.Score(i, j)).Where(s => !double.IsNaN(s)).DefaultIfEmpty(0).Average();
+
+    /// <summary>The verified member of <paramref name="family"/> closest to <paramref name="i"/>, or -1.</summary>
+    static int Closest(ScanReportData data, HashSet<int> family, int i) =>
+        data.Partners(i).Where(family.Contains).Where(j => !double.IsNaN(data.Score(i, j))).DefaultIfEmpty(-1).MaxBy(j => j < 0 ? double.MinValue : data.Score(i, j));
 
     static byte[] MatrixPng(ScanReportData data, IReadOnlyList<int> order) =>
         Heatmap.Png(order.Count, order.Count, (r, c) => data.Score(order[r], order[c]), Heatmap.CellFor(order.Count, MatrixPixels));
 
-    /// <summary>The page, with <paramref name="matrixPng"/> (the registry heatmap in <paramref name="order"/>) inline.</summary>
-    public static string Render(ScanReportData data, IReadOnlyList<int> order, byte[] matrixPng)
+    /// <summary>The page, with <paramref name="matrixPng"/> (the registry heatmap in <paramref name="order"/>; null: a heatmap per family) inline.</summary>
+    public static string Render(ScanReportData data, IReadOnlyList<int> order, byte[]? matrixPng)
     {
         var run = data.Run;
         var html = new StringBuilder();
@@ -57,8 +75,11 @@ public static class HtmlReport
             .Append("<style>").Append(Style).Append("</style></head><body>\n");
         html.Append($"<h1>ReefCluster scan <code>{E(run.Scan)}</code></h1>\n");
         Metadata(html, data);
-        MatrixSection(html, data, order, matrixPng);
+        if (matrixPng != null) MatrixSection(html, data, order, matrixPng);
+        else FamilyMatricesSection(html, data);
+        DistributionSection(html, data);
         FamiliesSection(html, data);
+        StrongestSection(html, data);
         SuspectsSection(html, data);
         EvaluationSection(html, data);
         FailuresSection(html, data);
@@ -82,6 +103,9 @@ public static class HtmlReport
         Row(html, "Method", $"{run.Method}; {run.Kernel} kernel, {run.Preprocessing} activations");
         Row(html, "Engine version", run.EngineVersion);
         Row(html, "Models", $"{data.Ids.Count} fingerprinted ({run.Extracted} extracted, {run.Reused} reused), {failed} failed");
+        var all = (long)data.Ids.Count * (data.Ids.Count - 1) / 2;
+        Row(html, "Pairs", string.Create(CultureInfo.InvariantCulture, $"{data.Pairs.Count:N0} verified of {all:N0}") +
+                           (run.Pairs is { } mode ? $" ({mode}); every verified pair is in {PairsTable.File}" : ""));
         Row(html, "Verdict", verdict.Fallback ?? string.Create(CultureInfo.InvariantCulture,
             $"calibrated on this registry's unrelated pairs: {verdict.Score}{(verdict.CombinedWith is { } with ? $" with {with}" : "")}" +
             $"; derived if p ≤ {verdict.DerivedIfPAtMost} (family-wise error {verdict.FamilywiseError} over all pairs), " +
@@ -141,35 +165,120 @@ public static class HtmlReport
 
     static void FamiliesSection(StringBuilder html, ScanReportData data)
     {
-        var families = data.Families.Where(f => f.Count > 1).OrderByDescending(f => f.Count).ToList();
+        var families = data.Families.Where(f => f.Count > 1).OrderByDescending(f => f.Count).ThenBy(f => data.Ids[f[0]], StringComparer.Ordinal).ToList();
         var singletons = data.Families.Where(f => f.Count == 1).Select(f => data.Ids[f[0]]).Order(StringComparer.Ordinal).ToList();
         html.Append($"<section><h2>Families</h2><p>{families.Count} families of two or more models (average linkage over \"derived\" verdicts), ")
             .Append($"{singletons.Count} models on their own. Each family's first model is its proposed root; the others are scored against it. ")
             .Append("The p-value is the chance that an unrelated pair scores as high (the estimated false-positive rate of \"derived\"); ")
-            .Append("the proposed parent comes from checkpoint metadata where it names a member, else from the scores.</p>\n");
+            .Append("the proposed parent comes from checkpoint metadata where it names a member, else from the scores.");
+        if (families.Count > FamiliesListed || families.Any(f => f.Count > MembersListed))
+            html.Append($" The {FamiliesListed} largest families are listed, {MembersListed} members each at most; {ModelsTable.File} gives every model its family and parent.");
+        html.Append("</p>\n");
         var number = 0;
-        foreach (var family in families)
+        foreach (var family in families.Take(FamiliesListed))
         {
+            var inFamily = family.ToHashSet();
             // The proposed root leads where the lineage names one; else the most central member.
             var members = CentralFirst(data, family).OrderBy(i => data.Lineage.TryGetValue(data.Ids[i], out var e) && e.Parent == null ? 0 : 1).ToList();
             var center = members[0];
             html.Append($"<h3>Family {++number}: {family.Count} models around <code>{E(data.Ids[center])}</code></h3>\n")
                 .Append("<table class=\"family\"><tr><th>model</th><th>REEF CKA with the first</th><th>p-value</th><th>verdict</th><th>proposed parent</th><th>closest in the family</th></tr>\n");
-            foreach (var i in members)
+            foreach (var i in members.Take(MembersListed))
             {
-                var closest = members.Where(j => j != i).OrderByDescending(j => data.Score(i, j)).First();
+                var closest = Closest(data, inFamily, i);
                 var score = i == center ? "—" : Score(data.Score(i, center));
                 var verdict = i == center ? "" : data.Verdict(i, center) ?? "";
                 var p = i == center ? "—" : ComparisonText.PValue(data.Log10P(i, center));
                 var parent = data.Lineage.TryGetValue(data.Ids[i], out var edge) ? edge.Parent is { } pid ? $"<code>{E(pid)}</code> ({E(edge.Basis)})" : "root" : "—";
                 html.Append($"<tr><td><code>{E(data.Ids[i])}</code></td><td class=\"num\">{score}</td><td class=\"num\">{p}</td><td class=\"{verdict}\">{verdict}</td><td>{parent}</td>")
-                    .Append($"<td><code>{E(data.Ids[closest])}</code> {Score(data.Score(i, closest))}</td></tr>\n");
+                    .Append(closest < 0 ? "<td>—</td></tr>\n" : $"<td><code>{E(data.Ids[closest])}</code> {Score(data.Score(i, closest))}</td></tr>\n");
             }
+            if (members.Count > MembersListed) html.Append($"<tr><td colspan=\"6\">… and {members.Count - MembersListed} more</td></tr>\n");
             html.Append("</table>\n");
         }
+        if (families.Count > FamiliesListed) html.Append($"<p>… and {families.Count - FamiliesListed} smaller families.</p>\n");
         if (singletons.Count > 0)
-            html.Append("<h3>On their own</h3><p class=\"ids\">").AppendJoin(", ", singletons.Select(s => $"<code>{E(s)}</code>")).Append("</p>\n");
+        {
+            html.Append("<h3>On their own</h3><p class=\"ids\">").AppendJoin(", ", singletons.Take(SingletonsListed).Select(s => $"<code>{E(s)}</code>"));
+            if (singletons.Count > SingletonsListed) html.Append($" … and {singletons.Count - SingletonsListed} more");
+            html.Append("</p>\n");
+        }
         html.Append("</section>\n");
+    }
+
+    /// <summary>A heatmap per family, for a registry too large for one: each family's most central members, in order.</summary>
+    static void FamilyMatricesSection(StringBuilder html, ScanReportData data)
+    {
+        var families = data.Families.Where(f => f.Count > 1).OrderByDescending(f => f.Count).ThenBy(f => data.Ids[f[0]], StringComparer.Ordinal)
+            .Take(FamilyHeatmaps).ToList();
+        html.Append($"<section><h2>Families, pair by pair</h2><p>The registry has {data.Ids.Count:N0} models, more than its N × N views are written for ")
+            .Append($"({data.Run.DenseViewsUpTo:N0}): each of the {families.Count} largest families is drawn on its own ({FamilyHeatmapMembers} most central members at most), ")
+            .Append("REEF-layer CKA of its verified pairs; grey is a pair not verified.</p><div class=\"suspects\">\n");
+        foreach (var family in families)
+        {
+            var members = CentralFirst(data, family).Take(FamilyHeatmapMembers).ToList();
+            var cell = Heatmap.CellFor(members.Count, 360);
+            var png = Convert.ToBase64String(Heatmap.Png(members.Count, members.Count, (r, c) => data.Score(members[r], members[c]), cell));
+            html.Append("<figure class=\"family\">")
+                .Append(CultureInfo.InvariantCulture, $"<img alt=\"family of {E(data.Ids[members[0]])}\" width=\"{members.Count * cell}\" height=\"{members.Count * cell}\" src=\"data:image/png;base64,{png}\">")
+                .Append($"<figcaption>{family.Count} models around <code>{E(data.Ids[members[0]])}</code></figcaption></figure>\n");
+        }
+        html.Append("</div>").Append(Legend()).Append("</section>\n");
+    }
+
+    /// <summary>How the verified pairs' REEF scores fall, by verdict: where the derived pairs sit against the rest.</summary>
+    static void DistributionSection(StringBuilder html, ScanReportData data)
+    {
+        const int bins = 50, width = 600, height = 160;
+        string[] verdicts = ["unrelated", "inconclusive", "derived", "insufficient"];
+        var counts = new long[verdicts.Length, bins];
+        foreach (var p in data.Pairs)
+        {
+            if (double.IsNaN(p.Reef)) continue;
+            var v = Array.IndexOf(verdicts, p.Verdict ?? "");
+            counts[v < 0 ? verdicts.Length - 1 : v, Math.Clamp((int)(p.Reef * bins), 0, bins - 1)]++;
+        }
+        var tallest = Enumerable.Range(0, bins).Select(b => Enumerable.Range(0, verdicts.Length).Sum(v => counts[v, b])).DefaultIfEmpty(0).Max();
+        html.Append("<section><h2>Score distribution</h2><p>REEF-layer CKA of the verified pairs, stacked by verdict; bar heights on a log scale.</p>\n")
+            .Append(CultureInfo.InvariantCulture, $"<svg class=\"distribution\" width=\"{width + 40}\" height=\"{height + 30}\" role=\"img\" aria-label=\"score distribution\">\n");
+        var scale = tallest > 0 ? height / Math.Log10(1 + tallest) : 0;
+        for (var b = 0; b < bins; b++)
+        {
+            double below = 0;
+            for (var v = 0; v < verdicts.Length; v++)
+            {
+                if (counts[v, b] == 0) continue;
+                // Log-stacked: the bar's total height is log(1 + total), split in proportion to the counts.
+                var total = Enumerable.Range(0, verdicts.Length).Sum(k => counts[k, b]);
+                var h = scale * Math.Log10(1 + total) * counts[v, b] / total;
+                html.Append(CultureInfo.InvariantCulture, $"<rect class=\"{verdicts[v]}\" x=\"{20 + b * width / bins}\" y=\"{height - below - h:F1}\" width=\"{width / bins - 1}\" height=\"{h:F1}\"><title>{b / (double)bins:F2}–{(b + 1) / (double)bins:F2}: {counts[v, b]} {verdicts[v]}</title></rect>");
+                below += h;
+            }
+        }
+        html.Append(CultureInfo.InvariantCulture, $"\n<text x=\"20\" y=\"{height + 20}\">0</text><text x=\"{20 + width / 2}\" y=\"{height + 20}\">0.5</text><text x=\"{20 + width - 8}\" y=\"{height + 20}\">1</text></svg>\n")
+            .Append("<p class=\"key\"><span class=\"derived\">■ derived</span> <span class=\"inconclusive\">■ inconclusive</span> <span class=\"unrelated\">■ unrelated</span></p></section>\n");
+    }
+
+    /// <summary>The strongest pairs of different weights in the whole registry, by p-value (REEF score where uncalibrated).</summary>
+    static void StrongestSection(StringBuilder html, ScanReportData data)
+    {
+        var byId = new Dictionary<string, string?>();
+        foreach (var m in data.Models) byId[m.Id] = m.Fingerprint;
+        var fingerprint = data.Ids.Select(id => byId.GetValueOrDefault(id)).ToList();
+        var strongest = data.Pairs.Where(p => fingerprint[p.A] == null || fingerprint[p.A] != fingerprint[p.B])
+            .OrderBy(p => p.Log10P ?? double.PositiveInfinity).ThenByDescending(p => p.Reef).Take(StrongestListed).ToList();
+        html.Append("<section><h2>Strongest pairs</h2>");
+        if (strongest.Count == 0)
+        {
+            html.Append("<p>No verified pair of different weights.</p></section>\n");
+            return;
+        }
+        html.Append($"<p>The {strongest.Count} pairs of different weights with the strongest evidence of derivation (identical uploads left out).</p>")
+            .Append("<table class=\"family\"><tr><th>model</th><th>model</th><th>REEF CKA</th><th>p-value</th><th>verdict</th></tr>\n");
+        foreach (var p in strongest)
+            html.Append($"<tr><td><code>{E(data.Ids[p.A])}</code></td><td><code>{E(data.Ids[p.B])}</code></td><td class=\"num\">{Score(p.Reef)}</td>")
+                .Append($"<td class=\"num\">{ComparisonText.PValue(p.Log10P)}</td><td class=\"{p.Verdict}\">{p.Verdict}</td></tr>\n");
+        html.Append("</table></section>\n");
     }
 
     static void SuspectsSection(StringBuilder html, ScanReportData data)
@@ -291,6 +400,8 @@ public static class HtmlReport
         svg.matrix rect.family{fill:none;stroke:#fff;stroke-width:1.5}
         .legend{display:flex;align-items:center;gap:8px;margin:6px 0 0 230px}.legend .bar{width:240px;height:12px}
         .suspects{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0;width:240px}figure img{image-rendering:pixelated;display:block}
-        figcaption{font-size:12px;margin-top:4px}.ids{line-height:1.9}footer{margin-top:32px;color:#777;font-size:12px}
+        figcaption{font-size:12px;margin-top:4px}figure.family{width:auto}
+        svg.distribution rect.derived{fill:#b00020}svg.distribution rect.inconclusive{fill:#e0a000}svg.distribution rect.unrelated{fill:#2e7d32}
+        svg.distribution rect.insufficient{fill:#999}svg.distribution text{font-size:11px;fill:#555}.ids{line-height:1.9}footer{margin-top:32px;color:#777;font-size:12px}
         """;
 }

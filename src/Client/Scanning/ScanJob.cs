@@ -12,7 +12,7 @@ public enum LayerMatrices
     None,
     /// <summary>The strongest pairs: the victim's suspects, or else the registry's.</summary>
     TopSuspects,
-    /// <summary>Every pair (small hubs).</summary>
+    /// <summary>Every verified pair (small hubs).</summary>
     All,
 }
 
@@ -32,6 +32,7 @@ public enum LayerMatrices
 /// <param name="Victim">The model whose suspects lead (with <see cref="LayerMatrices.TopSuspects"/>).</param>
 /// <param name="Limits">How much of the hub's files the silos read (tokenizer, headers); the defaults when null.</param>
 /// <param name="Pairs">Which pairs the registry scores: every pair, or candidates (<see cref="Grains.Abstractions.PairModes"/>).</param>
+/// <param name="DenseViewsUpTo">The largest hub whose N × N views (matrix.csv, matrix.json's matrices, the heatmap) are written.</param>
 public sealed record ScanJob(string Hub, string Registry, string ScanId, ProbeSet Probes, int BatchSize, string Dtype, int Window, Kernel Kernel,
     VerdictPolicy Policy, bool UseWeights, string OutDir, LayerMatrices Layers = LayerMatrices.TopSuspects, string? Victim = null,
-    InputLimits? Limits = null, string Pairs = Grains.Abstractions.PairModes.All);
+    InputLimits? Limits = null, string Pairs = Grains.Abstractions.PairModes.All, int DenseViewsUpTo = Outputs.OutputFiles.DefaultDenseViewsUpTo);

@@ -10,11 +10,12 @@ namespace Reef.Client.Scanning;
 
 /// <summary>What a finished run of the pipeline produced.</summary>
 /// <param name="Progress">The scan's final progress: every model's status, failures, counts.</param>
-/// <param name="Matrix">Scores and facts of the fingerprinted models.</param>
+/// <param name="Models">Ids, fingerprints and facts of the fingerprinted models.</param>
 /// <param name="Analysis">Their verdicts, families and lineage.</param>
 /// <param name="OutDir">Where the files are.</param>
 /// <param name="Report">The report's path.</param>
-public sealed record ScanOutcome(ScanProgress Progress, SimilarityMatrix Matrix, RegistryAnalysis Analysis, string OutDir, string Report);
+/// <param name="Dense">Whether the N × N views (matrix.csv, matrix.json's matrices, matrix.png) were written.</param>
+public sealed record ScanOutcome(ScanProgress Progress, RegistryModels Models, RegistryAnalysis Analysis, string OutDir, string Report, bool Dense);
 
 /// <summary>
 /// The scan recipe, in one place for <c>reef scan</c>, <c>reef eval</c> and the tests: store the probes, run the scan
@@ -25,8 +26,6 @@ public static class ScanPipeline
 {
     /// <summary>Pairs whose layer matrices the report shows by default.</summary>
     const int SuspectPairs = 6;
-    /// <summary>Largest registry whose N × N views a candidate scan writes.</summary>
-    public const int DenseViewsUpTo = 2_000;
     /// <summary>Fingerprints whose pairs one page of <see cref="IRegistryGrain.GetPairsAsync"/> holds.</summary>
     const int PairPageKeys = 1_000;
 
@@ -53,19 +52,20 @@ public static class ScanPipeline
         var scan = await ScanRunner.RunAsync(client, job.ScanId, request, progress, cancellation);
         var done = scan.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id).ToList();
         var registry = client.GetGrain<IRegistryGrain>(job.Registry);
-        SimilarityMatrix matrix;
+        RegistryModels models;
+        SimilarityMatrix? dense;
         RegistryAnalysis analysis;
         if (job.Pairs == PairModes.All)
         {
-            matrix = await ScanRunner.Retry(() => registry.GetMatrixAsync(done), cancellation);
+            // Every pair: the registry's matrix is the scores (a hub of a few thousand at most).
+            var matrix = await ScanRunner.Retry(() => registry.GetMatrixAsync(done), cancellation);
+            models = new RegistryModels(matrix.Ids, matrix.FingerprintKeys, matrix.Facts, matrix.Kernel, matrix.Statements, PairModes.All);
             analysis = MatrixAnalysis.Analyze(matrix, job.UseWeights, job.Policy);
+            dense = matrix.Ids.Count <= job.DenseViewsUpTo ? matrix : null;
         }
         else
         {
-            var models = await ScanRunner.Retry(() => registry.GetModelsAsync(done), cancellation);
-            if (done.Count > DenseViewsUpTo)
-                throw new InvalidInputException(job.Hub, $"{done.Count} models: a candidate scan writes its dense views (matrix.json, matrix.csv, the heatmap) " +
-                                                         $"for up to {DenseViewsUpTo:N0}; larger outputs (pairs.parquet) are not built yet");
+            models = await ScanRunner.Retry(() => registry.GetModelsAsync(done), cancellation);
             var scored = new List<RegistryPair>();
             for (var from = 0; ; from += PairPageKeys)
             {
@@ -74,27 +74,27 @@ public static class ScanPipeline
                 if (page.Last) break;
             }
             analysis = MatrixAnalysis.Analyze(models, scored, job.UseWeights, job.Policy);
-            matrix = MatrixAnalysis.Dense(models, analysis.Pairs);
+            dense = models.Ids.Count <= job.DenseViewsUpTo ? MatrixAnalysis.Dense(models, analysis.Pairs) : null;
         }
 
         var layers = new List<Outputs.LayerPair>();
         foreach (var (i, j) in LayerPairs(analysis, job))
         {
-            var key = matrix.FingerprintKeys[i] + "|" + matrix.FingerprintKeys[j];
+            var key = models.FingerprintKeys[i] + "|" + models.FingerprintKeys[j];
             var comparison = await ScanRunner.Retry(() => client.GetGrain<IComparisonGrain>(key).GetAsync(), cancellation);
-            layers.Add(ScanFiles.Layers(matrix.Ids[i], matrix.Ids[j], comparison));
+            layers.Add(ScanFiles.Layers(models.Ids[i], models.Ids[j], comparison));
         }
-        ScanFiles.Write(job.OutDir, scan, matrix, analysis, job.Probes, layers);
+        ScanFiles.Write(job.OutDir, scan, models, dense, analysis, job.Probes, layers, job.DenseViewsUpTo);
         addOutputs?.Invoke(scan, analysis);
-        return new ScanOutcome(scan, matrix, analysis, job.OutDir, HtmlReport.Write(job.OutDir));
+        return new ScanOutcome(scan, models, analysis, job.OutDir, HtmlReport.Write(job.OutDir), dense != null);
     }
 
     static IEnumerable<(int, int)> LayerPairs(RegistryAnalysis analysis, ScanJob job)
     {
-        var n = analysis.Models.Count;
         return job.Layers switch
         {
-            LayerMatrices.All => from i in Enumerable.Range(0, n) from j in Enumerable.Range(i + 1, n - i - 1) select (i, j),
+            // Every verified pair: all of them in a scan of every pair, the candidates' in a candidate scan.
+            LayerMatrices.All => analysis.Pairs.All.Select(p => (p.A, p.B)),
             LayerMatrices.TopSuspects => TopSuspects(analysis, job.Victim),
             _ => [],
         };
