@@ -27,9 +27,9 @@ public interface IRegistryGrain : IGrainWithStringKey
     [Alias("GetMatrixAsync")]
     Task<SimilarityMatrix> GetMatrixAsync(IReadOnlyList<string>? ids);
 
-    /// <summary>The models among <paramref name="ids"/> with their keys and facts, and how the registry scores.</summary>
+    /// <summary>The models among <paramref name="ids"/> (null: every model, by id) with their keys and facts, and how the registry scores.</summary>
     [Alias("GetModelsAsync")]
-    Task<RegistryModels> GetModelsAsync(IReadOnlyList<string> ids);
+    Task<RegistryModels> GetModelsAsync(IReadOnlyList<string>? ids);
 
     /// <summary>
     /// A page of the scored pairs: those whose first fingerprint (in key order) is one of the registry's keys

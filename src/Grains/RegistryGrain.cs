@@ -149,8 +149,9 @@ public sealed class RegistryGrain(
         return Task.FromResult(new SimilarityMatrix(ids, keys, facts, Kernel, state.State.Statements, reef, best, alignment, weights));
     }
 
-    Task<RegistryModels> IRegistryGrain.GetModelsAsync(IReadOnlyList<string> ids)
+    Task<RegistryModels> IRegistryGrain.GetModelsAsync(IReadOnlyList<string>? ids)
     {
+        ids ??= state.State.Models.Keys.Order(StringComparer.Ordinal).ToList();
         var keys = ids.Select(id => state.State.Models.TryGetValue(id, out var k) ? k : throw new ArgumentException($"model '{id}' is not in registry '{this.GetPrimaryKeyString()}'")).ToList();
         return Task.FromResult(new RegistryModels(ids, keys, ids.Select(id => state.State.Facts.GetValueOrDefault(id)).ToList(), Kernel, state.State.Statements, PairMode));
     }

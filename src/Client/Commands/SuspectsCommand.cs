@@ -42,9 +42,9 @@ public static class SuspectsCommand
         bool json)
     {
         await using var cluster = await connection.OpenAsync(parse, context);
-        var matrix = await cluster.Client.GetGrain<IRegistryGrain>(parse.GetValue(connection.Registry)!).GetMatrixAsync(null);
         // The same analysis a scan makes: the registry keeps each model's facts and weight scores beside its REEF scores.
-        var analysis = MatrixAnalysis.Analyze(matrix, analysisOptions.Weights(parse), analysisOptions.Policy(parse));
+        var (_, analysis, _) = await RegistryReader.ReadAsync(cluster.Client.GetGrain<IRegistryGrain>(parse.GetValue(connection.Registry)!), null,
+            analysisOptions.Weights(parse), analysisOptions.Policy(parse), denseUpTo: 0);
         if (json) context.Out.WriteLine(JsonSerializer.Serialize(Rank(analysis, model, top)));
         else context.Out.Write(Table(analysis, model, top));
         return ExitCodes.Success;

@@ -26,8 +26,6 @@ public static class ScanPipeline
 {
     /// <summary>Pairs whose layer matrices the report shows by default.</summary>
     const int SuspectPairs = 6;
-    /// <summary>Fingerprints whose pairs one page of <see cref="IRegistryGrain.GetPairsAsync"/> holds.</summary>
-    const int PairPageKeys = 1_000;
 
     /// <param name="client">A client of the cluster (embedded or remote).</param>
     /// <param name="store">The cluster's store, for the probe set.</param>
@@ -51,31 +49,8 @@ public static class ScanPipeline
         };
         var scan = await ScanRunner.RunAsync(client, job.ScanId, request, progress, cancellation);
         var done = scan.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id).ToList();
-        var registry = client.GetGrain<IRegistryGrain>(job.Registry);
-        RegistryModels models;
-        SimilarityMatrix? dense;
-        RegistryAnalysis analysis;
-        if (job.Pairs == PairModes.All)
-        {
-            // Every pair: the registry's matrix is the scores (a hub of a few thousand at most).
-            var matrix = await ScanRunner.Retry(() => registry.GetMatrixAsync(done), cancellation);
-            models = new RegistryModels(matrix.Ids, matrix.FingerprintKeys, matrix.Facts, matrix.Kernel, matrix.Statements, PairModes.All);
-            analysis = MatrixAnalysis.Analyze(matrix, job.UseWeights, job.Policy);
-            dense = matrix.Ids.Count <= job.DenseViewsUpTo ? matrix : null;
-        }
-        else
-        {
-            models = await ScanRunner.Retry(() => registry.GetModelsAsync(done), cancellation);
-            var scored = new List<RegistryPair>();
-            for (var from = 0; ; from += PairPageKeys)
-            {
-                var page = await ScanRunner.Retry(() => registry.GetPairsAsync(from, PairPageKeys), cancellation);
-                scored.AddRange(page.Pairs);
-                if (page.Last) break;
-            }
-            analysis = MatrixAnalysis.Analyze(models, scored, job.UseWeights, job.Policy);
-            dense = models.Ids.Count <= job.DenseViewsUpTo ? MatrixAnalysis.Dense(models, analysis.Pairs) : null;
-        }
+        var (models, analysis, dense) = await RegistryReader.ReadAsync(client.GetGrain<IRegistryGrain>(job.Registry), done, job.UseWeights, job.Policy,
+            job.DenseViewsUpTo, cancellation);
 
         var layers = new List<Outputs.LayerPair>();
         foreach (var (i, j) in LayerPairs(analysis, job))

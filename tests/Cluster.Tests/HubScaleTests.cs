@@ -1,0 +1,74 @@
+using Reef.Client.Outputs;
+using Xunit.Abstractions;
+
+namespace Reef.Cluster.Tests;
+
+/// <summary>
+/// `reef scan --pairs candidates` on a hub that grows from 125 to 250 to 500 real checkpoints of planted families: every
+/// planted derivative judged derived and no unrelated pair, while the client's peak memory, the registry's stored state and
+/// the scan's files grow linearly or better (each doubling of the hub at most doubles them, with a margin for rounding). The
+/// N × N views are off (`--dense-up-to 100`), as they are above 2,000 models by default: they are the one quadratic output,
+/// bounded by that limit. Then the same on the three-silo loopback cluster, smaller.
+/// </summary>
+[Trait(Category.Name, Category.Slow)]
+public sealed class HubScaleTests(ITestOutputHelper output)
+{
+    const int FamilySize = 5;
+    /// <summary>A doubling of the hub may grow a figure by at most this factor: 2 for linear, plus 10 % for what is not.</summary>
+    const double DoublingAtMost = 2.2;
+
+    [Fact]
+    public void AGrowingHubIsJudgedRightAndItsMemoryStateAndFilesGrowLinearly()
+    {
+        using var temp = new TempDirectory();
+        var families = new List<List<string>>();
+        var figures = new List<(int Models, long Rss, long State, long Files)>();
+        foreach (var models in new[] { 125, 250, 500 })
+        {
+            families.AddRange(PlantedFamilies.Write(temp.Sub("hub"), from: families.Count, count: models / FamilySize - families.Count, children: FamilySize - 1));
+            var outDir = temp.Sub($"out-{models}");
+            var run = ReefProcess.Run(["scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", outDir, "--samples", "32", "--pairs", "candidates",
+                "--dense-up-to", "100", "--json"], TimeSpan.FromMinutes(10));
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var matrix = ScanMatrix.Read(outDir);
+            var pairs = ScanPairs.Read(outDir);
+            PlantedFamilies.AssertFound(matrix.Ids, pairs, families);
+            var state = RegistryStateBytes(temp.Sub("state"));
+            var files = Directory.GetFiles(outDir).Sum(f => new FileInfo(f).Length);
+            figures.Add((models, run.PeakRssBytes, state, files));
+            output.WriteLine($"N = {models}: {run.Wall.TotalSeconds:F0} s, {pairs.Count} pairs verified of {models * (models - 1) / 2}; client peak RSS " +
+                             $"{run.PeakRssBytes / 1048576.0:F0} MiB, registry state {state / 1024.0:F0} KiB, output files {files / 1024.0:F0} KiB");
+        }
+        for (var k = 1; k < figures.Count; k++)
+        {
+            var (a, b) = (figures[k - 1], figures[k]);
+            Assert.True(b.Rss <= DoublingAtMost * a.Rss, $"client RSS {a.Rss} → {b.Rss} from {a.Models} to {b.Models} models");
+            Assert.True(b.State <= DoublingAtMost * a.State, $"registry state {a.State} → {b.State} bytes from {a.Models} to {b.Models} models");
+            Assert.True(b.Files <= DoublingAtMost * a.Files, $"output files {a.Files} → {b.Files} bytes from {a.Models} to {b.Models} models");
+        }
+    }
+
+    [Fact]
+    public void ACandidateScanOnTheThreeSiloClusterJudgesPlantedFamiliesRight()
+    {
+        using var temp = new TempDirectory();
+        var families = PlantedFamilies.Write(temp.Sub("hub"), from: 0, count: 12, children: FamilySize - 1);
+        using var cluster = new LoopbackCluster(temp.Sub("logs"));
+        cluster.StartSilos(("cpu-0", 0), ("accel-1", 1), ("accel-2", 1));
+        var run = ReefProcess.Run(["scan", temp.Sub("hub"), "--cluster", cluster.Redis, "--out", temp.Sub("out"), "--samples", "32", "--pairs", "candidates",
+            "--json"], TimeSpan.FromMinutes(8), cluster.Environment);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var matrix = ScanMatrix.Read(temp.Sub("out"));
+        var pairs = ScanPairs.Read(temp.Sub("out"));
+        PlantedFamilies.AssertFound(matrix.Ids, pairs, families);
+        var n = matrix.Ids.Count;
+        output.WriteLine($"{n} models on three silos ({string.Join(", ", matrix.Models.GroupBy(m => m.Silo).Select(g => $"{g.Key}: {g.Count()}"))}): " +
+                         $"{pairs.Count} pairs verified of {n * (n - 1) / 2} in {run.Wall.TotalSeconds:F0} s");
+        Assert.True(pairs.Count < n * (n - 1) / 2);
+    }
+
+    /// <summary>Bytes of the registry grain's stored state (the file storage's one RegistryState record).</summary>
+    static long RegistryStateBytes(string state) =>
+        Directory.GetFiles(Path.Combine(state, "grains")).Where(f => File.ReadAllText(f).Contains("Reef.Grains.RegistryState", StringComparison.Ordinal))
+            .Sum(f => new FileInfo(f).Length);
+}
