@@ -22,7 +22,13 @@ public sealed class RegistryGrain(
 {
     /// <summary>Models a tile side: 64 × 32 layers × n = 200 is a 2048 × 2048 product over 20,100 packed features.</summary>
     public const int TileSize = 64;
-    const int TilesInFlight = 4;
+    /// <summary>
+    /// Tiles scored at once per active silo: the cluster's width, not a global cap, so adding silos adds throughput. Tile
+    /// grains are placed at random over the silos; each scores on its silo's own threads.
+    /// </summary>
+    const int TilesPerSilo = 4;
+    /// <summary>How long a count of active silos is trusted before the membership is asked again.</summary>
+    static readonly TimeSpan SiloCountFor = TimeSpan.FromSeconds(30);
     /// <summary>Partners a candidate tile verifies against its one row model.</summary>
     const int CandidateTileWidth = 32;
     /// <summary>Up to this many models the candidate indexes compare every sketch; above, HNSW.</summary>
@@ -43,6 +49,15 @@ public sealed class RegistryGrain(
     bool _repairsTold;
     IGrainTimer? _timer;
     string? _error;
+    (int Silos, DateTime At) _silos = (1, DateTime.MinValue);
+    /// <summary>
+    /// The stored list of finished tiles records what is in the store; it is not the only copy (a tile's grain finds its
+    /// stored result again). So it is written every so often and when the plan is through, not after every tile: a hub of
+    /// 10⁵ models would otherwise rewrite its whole state thousands of times.
+    /// </summary>
+    static readonly TimeSpan TileListWriteEvery = TimeSpan.FromSeconds(15);
+    DateTime _tilesWritten = DateTime.MinValue;
+    bool _tilesUnwritten;
 
     string Kernel => state.State.Kernel ?? DefaultKernel;
     string PairMode => state.State.Pairs ?? PairModes.All;
@@ -252,9 +267,23 @@ public sealed class RegistryGrain(
         return Progress();
     }
 
+    /// <summary>Active silos in the cluster, as its membership says (at least one: this registry's).</summary>
+    async Task<int> ActiveSilos()
+    {
+        if (DateTime.UtcNow - _silos.At < SiloCountFor) return _silos.Silos;
+        try { _silos = (Math.Max(1, (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count), DateTime.UtcNow); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The membership is the cluster's, not this registry's: without an answer, go on as wide as last time.
+            log.LogWarning(e, "registry {Registry}: could not count the active silos", this.GetPrimaryKeyString());
+            _silos = (_silos.Silos, DateTime.UtcNow);
+        }
+        return _silos.Silos;
+    }
+
     async Task Advance(CancellationToken cancellation)
     {
-        var pending = _plan.Where(Pending).Take(TilesInFlight).ToList();
+        var pending = _plan.Where(Pending).Take(TilesPerSilo * await ActiveSilos()).ToList();
         if (pending.Count == 0 || _error != null)
         {
             _timer?.Dispose();
@@ -287,11 +316,24 @@ public sealed class RegistryGrain(
             state.State.Tiles.Add(tile.Key);
             finished = true;
         }
-        if (finished) await state.WriteStateAsync();
+        _tilesUnwritten |= finished;
         // Candidates close over what just verified as related: the next round's tiles join this update's plan.
         if (finished && PairMode == PairModes.Candidates)
             foreach (var tile in await PlanCandidates())
                 if (_planned.Add(tile.Key)) _plan.Add(tile);
+        if (_tilesUnwritten && (DateTime.UtcNow - _tilesWritten >= TileListWriteEvery || !_plan.Any(Pending))) await WriteTileList();
+    }
+
+    async Task WriteTileList()
+    {
+        await state.WriteStateAsync();
+        _tilesWritten = DateTime.UtcNow;
+        _tilesUnwritten = false;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_tilesUnwritten) await WriteTileList();
     }
 
     /// <summary>Fingerprint key → weight signature key, from the models' facts (a signature is per content, as a fingerprint key is).</summary>

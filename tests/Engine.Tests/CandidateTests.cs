@@ -104,6 +104,33 @@ public class CandidateTests(ITestOutputHelper output)
         Assert.Equal([2L, 3L, 4L], policy.Select(found, key: 1, policy.ReefFloor).Select(n => n.Key));
     }
 
+    /// <summary>
+    /// The floor stays the policy's where unrelated sketches are unrelated, rises above a hub's common look where every model
+    /// looks alike, and stays below the relatives even when a quarter of random pairs are relatives.
+    /// </summary>
+    [Fact]
+    public void SketchFloorRisesToWhereThisHubsRandomPairsStop()
+    {
+        var random = new Random(13);
+        var unrelated = Enumerable.Range(0, 400).Select(_ => Unit(Gaussian(random, 384))).ToList();
+        Assert.Equal(0.6f, SketchFloor.Of(unrelated, 0.6f));
+
+        // Every model shares one large component (tiny random models, one base model's fine-tunes): pairs score 0.8 ± 0.02.
+        var common = Unit(Gaussian(random, 384));
+        float[] Alike(float[] center, double weight) => Unit(center.Zip(Gaussian(random, 384), (c, g) => (float)(weight * c + (1 - weight) * g / Math.Sqrt(384) * 2)).ToArray());
+        var alike = Enumerable.Range(0, 400).Select(_ => Alike(common, 0.5)).ToList();
+        var typical = Enumerable.Range(1, 200).Average(k => ExactNeighbourIndex.Dot(alike[k - 1], alike[k]));
+        var floor = SketchFloor.Of(alike, 0.6f);
+        Assert.True(floor > typical + 0.02 && floor < 0.99, $"floor {floor} for pairs scoring {typical:F3}");
+
+        // Four families of 100 sharing their own centre: a quarter of random pairs are relatives, which must stay above.
+        var centres = Enumerable.Range(0, 4).Select(_ => Alike(common, 0.5)).ToList();
+        var families = Enumerable.Range(0, 400).Select(i => Alike(centres[i % 4], 0.85)).ToList();
+        var relatives = Enumerable.Range(0, 100).Min(k => ExactNeighbourIndex.Dot(families[4 * k], families[(4 * k + 4) % 400]));
+        var familyFloor = SketchFloor.Of(families, 0.6f);
+        Assert.True(familyFloor < relatives, $"floor {familyFloor} above the lowest relatives' score {relatives:F3}");
+    }
+
     [Fact]
     public void ClosureAddsPairsTwoHopsApartUnlessAModelHasTooManyRelatives()
     {

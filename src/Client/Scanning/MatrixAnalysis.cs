@@ -42,43 +42,42 @@ public static class MatrixAnalysis
         return RegistryAnalysis.Analyze(models, pairs, useWeights, hints, policy, statements > 0 ? statements : null, tests);
     }
 
-    /// <summary>Fingerprint pairs as id pairs (O(E) plus the ids that share a fingerprint).</summary>
+    /// <summary>
+    /// Fingerprint pairs as id pairs, O(E + N): each scored pair of fingerprints between the first ids holding them, and
+    /// each further id holding a fingerprint paired with that first id (same weights). A stranger who uploads one
+    /// checkpoint under 10,000 ids adds 10,000 pairs, not 5·10⁷; the verdicts judge a copy as the weights it holds.
+    /// </summary>
     static ScoredPairs Pairs(IReadOnlyList<string> keys, IReadOnlyList<RegistryPair> scored)
     {
-        var idsOf = new Dictionary<string, List<int>>();
-        for (var i = 0; i < keys.Count; i++) (idsOf.TryGetValue(keys[i], out var l) ? l : idsOf[keys[i]] = []).Add(i);
+        var first = new Dictionary<string, int>();
         var pairs = new ScoredPairs();
-        foreach (var same in idsOf.Values)
-            for (var x = 0; x < same.Count; x++)
-            for (var y = x + 1; y < same.Count; y++)
-                pairs.Add(same[x], same[y], new PairScore(1, 1, 1), 1, calibration: false);
+        for (var i = 0; i < keys.Count; i++)
+            if (!first.TryAdd(keys[i], i)) pairs.Add(first[keys[i]], i, new PairScore(1, 1, 1), 1, calibration: false);
         foreach (var p in scored)
-        {
-            if (!idsOf.TryGetValue(p.A, out var a) || !idsOf.TryGetValue(p.B, out var b)) continue;
-            foreach (var i in a)
-            foreach (var j in b)
-                pairs.Add(i, j, new PairScore(p.Reef, p.Best, p.Alignment), p.Weights, calibration: p.Sample);
-        }
+            if (first.TryGetValue(p.A, out var a) && first.TryGetValue(p.B, out var b) && a != b)
+                pairs.Add(a, b, new PairScore(p.Reef, p.Best, p.Alignment), p.Weights, calibration: p.Sample);
         return pairs;
     }
 
     /// <summary>
-    /// The dense matrix a small candidate registry's files and report show: verified pairs scored, the rest NaN (not
-    /// verified), each model 1 with itself.
+    /// The dense matrix a small candidate registry's files and report show: verified pairs scored (an id holding the same
+    /// weights as another shows that one's scores), the rest NaN (not verified), each model 1 with itself. N² by nature:
+    /// only up to --dense-up-to.
     /// </summary>
-    public static SimilarityMatrix Dense(RegistryModels registry, ScoredPairs pairs)
+    public static SimilarityMatrix Dense(RegistryModels registry, RegistryAnalysis analysis)
     {
         var n = registry.Ids.Count;
-        double[] Filled() => Enumerable.Range(0, n * n).Select(c => c / n == c % n ? 1.0 : double.NaN).ToArray();
-        double[] reef = Filled(), best = Filled(), alignment = Filled(), weights = Filled();
-        foreach (var p in pairs.All)
-            foreach (var (i, j) in new[] { (p.A, p.B), (p.B, p.A) })
-            {
-                reef[i * n + j] = p.Reef.Reef;
-                best[i * n + j] = p.Reef.Best;
-                alignment[i * n + j] = p.Reef.Alignment;
-                weights[i * n + j] = p.Weights;
-            }
+        var representative = analysis.Verdicts.Representative;
+        double[] reef = new double[n * n], best = new double[n * n], alignment = new double[n * n], weights = new double[n * n];
+        for (var i = 0; i < n; i++)
+        for (var j = 0; j < n; j++)
+        {
+            var (a, b) = (representative[i], representative[j]);
+            var c = i * n + j;
+            if (i == j || a == b) (reef[c], best[c], alignment[c], weights[c]) = (1, 1, 1, 1);
+            else if ((analysis.Pairs[i, j] ?? analysis.Pairs[a, b]) is { } p) (reef[c], best[c], alignment[c], weights[c]) = (p.Reef.Reef, p.Reef.Best, p.Reef.Alignment, p.Weights);
+            else (reef[c], best[c], alignment[c], weights[c]) = (double.NaN, double.NaN, double.NaN, double.NaN);
+        }
         return new SimilarityMatrix(registry.Ids, registry.FingerprintKeys, registry.Facts, registry.Kernel, registry.Statements, reef, best, alignment, weights);
     }
 

@@ -43,6 +43,6 @@ public static class RegistryReader
             if (page.Last) break;
         }
         var analysis = MatrixAnalysis.Analyze(models, scored, useWeights, policy);
-        return new RegistryRead(models, analysis, models.Ids.Count <= denseUpTo ? MatrixAnalysis.Dense(models, analysis.Pairs) : null);
+        return new RegistryRead(models, analysis, models.Ids.Count <= denseUpTo ? MatrixAnalysis.Dense(models, analysis) : null);
     }
 }

@@ -47,7 +47,8 @@ public sealed class RegistryAnalysis
         IReadOnlyList<int>? hints, VerdictPolicy? policy = null, int? statements = null, long? tests = null)
     {
         var verdicts = RegistryVerdicts.Judge(models, pairs, useWeights, policy, statements, tests);
-        var families = FamilyClustering.Group(models.Count, verdicts.Judged.Where(p => p.Evidence.Verdict == Verdict.Derived).Select(p => (p.A, p.B)));
+        var families = FamilyClustering.Group(models.Count, verdicts.Judged.Where(p => p.Evidence.Verdict == Verdict.Derived).Select(p => (p.A, p.B)),
+            verdicts.Representative);
         return new RegistryAnalysis
         {
             Verdicts = verdicts, Pairs = pairs, UsesWeights = useWeights, Families = families,

@@ -27,8 +27,29 @@ public sealed class RegistryVerdicts
     /// <summary>Set when the probe set is too small for any verdict: why every pair is "insufficient".</summary>
     public string? Insufficient { get; init; }
 
-    /// <summary>The evidence on models <paramref name="i"/> and <paramref name="j"/>, either order; null where the pair was not scored.</summary>
-    public PairEvidence? this[int i, int j] => _byPair.GetValueOrDefault(i < j ? (i, j) : (j, i));
+    /// <summary>
+    /// Each model's representative: the first model with its weights (its <see cref="RegistryModel.ContentKey"/>), itself
+    /// for most. A hub may hold one checkpoint under many ids; a large hub's pairs are scored between representatives only.
+    /// </summary>
+    public required IReadOnlyList<int> Representative { get; init; }
+
+    /// <summary>
+    /// The evidence on models <paramref name="i"/> and <paramref name="j"/>, either order: their own pair's, or else their
+    /// representatives' (a copy is judged as the weights it holds); null where neither was scored.
+    /// </summary>
+    public PairEvidence? this[int i, int j] =>
+        _byPair.GetValueOrDefault(i < j ? (i, j) : (j, i)) ?? (Representative[i], Representative[j]) switch
+        {
+            var (a, b) when a == b || (a == i && b == j) => null,
+            var (a, b) => _byPair.GetValueOrDefault(a < b ? (a, b) : (b, a)),
+        };
+
+    /// <summary>The first model with each model's weights (see <see cref="Representative"/>).</summary>
+    public static IReadOnlyList<int> Representatives(IReadOnlyList<RegistryModel> models)
+    {
+        var first = new Dictionary<string, int>();
+        return models.Select((m, i) => first.TryGetValue(m.ContentKey, out var r) ? r : first[m.ContentKey] = i).ToList();
+    }
 
     /// <summary>
     /// Floor on the weight null's scale, in correlation units. Independently trained models' weight scores sit in
@@ -108,7 +129,7 @@ public sealed class RegistryVerdicts
         var verdicts = new RegistryVerdicts
         {
             Models = models, Judged = judged, Policy = policy, Reef = reef, Weights = weightCalibration, DerivedAtMost = derivedAtMost, Fallback = fallback,
-            Insufficient = insufficient,
+            Insufficient = insufficient, Representative = Representatives(models),
         };
         foreach (var (i, j, e) in judged) verdicts._byPair[(i, j)] = e;
         return verdicts;

@@ -72,6 +72,31 @@ public static class FamilyClustering
             .OrderByDescending(g => g.Count).ThenBy(g => g[0]).ToList();
     }
 
+    /// <summary>
+    /// The same over models of which some are copies (the same weights under other ids): the copies are clustered as their
+    /// <paramref name="representative"/> and join its family, so k uploads of one checkpoint weigh as one model in the
+    /// linkage and need no pairs among themselves.
+    /// </summary>
+    /// <param name="count">Models.</param>
+    /// <param name="derived">Pairs judged derived (copies may appear; their pairs count as their representative's).</param>
+    /// <param name="representative">Each model's representative: itself, or the first model with its weights.</param>
+    public static IReadOnlyList<IReadOnlyList<int>> Group(int count, IEnumerable<(int A, int B)> derived, IReadOnlyList<int> representative)
+    {
+        var edges = new HashSet<(int, int)>();
+        foreach (var (a, b) in derived)
+        {
+            var (x, y) = (representative[a], representative[b]);
+            if (x != y) edges.Add(x < y ? (x, y) : (y, x));
+        }
+        var copies = new Dictionary<int, List<int>>();
+        for (var i = 0; i < count; i++)
+            if (representative[i] != i) (copies.TryGetValue(representative[i], out var l) ? l : copies[representative[i]] = []).Add(i);
+        if (copies.Count == 0) return Group(count, edges);
+        return Group(count, edges).Where(f => representative[f[0]] == f[0] || f.Count > 1)
+            .Select(f => (IReadOnlyList<int>)f.Concat(f.SelectMany(m => copies.GetValueOrDefault(m) ?? [])).Order().ToList())
+            .OrderByDescending(g => g.Count).ThenBy(g => g[0]).ToList();
+    }
+
     static void Link(Dictionary<int, int>?[] links, int a, int b, int n)
     {
         var la = links[a] ??= new Dictionary<int, int>();

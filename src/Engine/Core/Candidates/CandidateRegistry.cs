@@ -58,17 +58,29 @@ public sealed class CandidateRegistry : IDisposable
     {
         if (_searched.Count == _keys.Count) return 0;
         var population = Enumerable.Range(0, _keys.Count).Select(i => (long)i).ToList();
+        var policy = Floors();
         var searched = 0;
         for (long id = 0; id < _keys.Count; id++)
         {
             if (!_searched.Add(id)) continue;
             var (reef, weights) = _sketches[id];
-            Pairs.AddNeighbours(_reef, id, reef, _policy, CandidateSource.Reef);
-            if (weights != null) Pairs.AddNeighbours(_weights, id, weights, _policy, CandidateSource.Weights);
+            Pairs.AddNeighbours(_reef, id, reef, policy, CandidateSource.Reef);
+            if (weights != null) Pairs.AddNeighbours(_weights, id, weights, policy, CandidateSource.Weights);
             Pairs.AddSamples(id, population, _policy.Samples);
             searched++;
         }
         return searched;
+    }
+
+    /// <summary>The policy with each signal's floor raised to where this hub's random pairs stop (<see cref="SketchFloor"/>).</summary>
+    public CandidatePolicy Floors()
+    {
+        var sketches = Enumerable.Range(0, _keys.Count).Select(i => _sketches[i]).ToList();
+        return _policy with
+        {
+            ReefFloor = SketchFloor.Of(sketches.Select(s => s.Reef).ToList(), _policy.ReefFloor),
+            WeightFloor = SketchFloor.Of(sketches.Where(s => s.Weights != null).Select(s => s.Weights!).ToList(), _policy.WeightFloor),
+        };
     }
 
     /// <summary>
