@@ -38,7 +38,10 @@ public static class ReefSilo
             silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
             silo.AddRedisGrainStorage(StorageName, o => o.ConfigurationOptions = redis);
             silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
-            silo.Services.AddSingleton<IBlobStore, RedisBlobStore>();
+            if (options.BlobFolder is { } folder)
+                silo.Services.AddSingleton<IBlobStore>(services =>
+                    new SharedFolderBlobStore(new FolderBlobStore(folder), new RedisBlobStore(services.GetRequiredService<IConnectionMultiplexer>())));
+            else silo.Services.AddSingleton<IBlobStore, RedisBlobStore>();
             silo.ConfigureEndpoints(AdvertisedAddress(), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
         }
         else

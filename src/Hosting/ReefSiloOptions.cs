@@ -21,6 +21,12 @@ public sealed class ReefSiloOptions
     /// <summary>Connect to Redis over TLS.</summary>
     public bool RedisTls { get; set; }
 
+    /// <summary>
+    /// With redis clustering: a folder every silo and the client mount, where the store's values go instead of Redis'
+    /// memory (<see cref="SharedFolderBlobStore"/>). Null: values in Redis, for hubs of a few hundred models.
+    /// </summary>
+    public string? BlobFolder { get; set; }
+
     /// <summary>Accelerators this silo runs extractions on; 0 makes it a CPU silo (comparisons and tiles only). Null: CUDA devices seen.</summary>
     public int? Accelerators { get; set; }
 
@@ -50,5 +56,7 @@ public sealed class ReefSiloOptions
         if (Clustering is not ("localhost" or "redis")) throw new ArgumentException($"Reef:Clustering must be localhost or redis, not '{Clustering}'");
         if (Clustering == "redis" && string.IsNullOrWhiteSpace(Redis)) throw new ArgumentException("Reef:Clustering=redis needs Reef:Redis (a Redis connection string)");
         if (Accelerators < 0) throw new ArgumentException("Reef:Accelerators must be 0 or more");
+        if (BlobFolder != null && Clustering != "redis") throw new ArgumentException("Reef:BlobFolder is for Reef:Clustering=redis (embedded mode keeps its store under its state folder)");
+        if (BlobFolder != null && !Directory.Exists(BlobFolder)) throw new ArgumentException($"Reef:BlobFolder {BlobFolder} does not exist (mount the shared volume there)");
     }
 }

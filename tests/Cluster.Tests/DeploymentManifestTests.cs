@@ -153,6 +153,14 @@ public sealed class DeploymentManifestTests(ITestOutputHelper output)
         var outDir = args[Array.IndexOf(args, "--out") + 1];
         Claim(pod, container, outDir, readOnly: false);
 
+        // The store's values: one shared volume, writable, at the folder the silos' configuration names and the Job passes.
+        var blobs = Named("ConfigMap", "reef-silo").GetProperty("data").GetProperty("REEF_BlobFolder").GetString()!;
+        Assert.Equal(blobs, args[Array.IndexOf(args, "--blob-folder") + 1]);
+        var storeClaim = Claim(pod, container, blobs, readOnly: false);
+        foreach (var silo in Silos)
+            Assert.Equal(storeClaim, Claim(PodSpec(silo), PodSpec(silo).GetProperty("containers")[0], blobs, readOnly: false));
+        Assert.Contains("ReadWriteMany", Named("PersistentVolumeClaim", storeClaim).GetProperty("spec").GetProperty("accessModes").EnumerateArray().Select(a => a.GetString()));
+
         // Redis and its Service agree on the port the connection strings name.
         var redis = Named("Service", "reef-redis").GetProperty("spec").GetProperty("ports")[0];
         Assert.Equal(6379, redis.GetProperty("port").GetInt32());

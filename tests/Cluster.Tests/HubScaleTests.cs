@@ -48,15 +48,19 @@ public sealed class HubScaleTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// On three silos with the store's values in a shared folder (as a hub's 10⁵ fingerprints would be: disk, not Redis'
+    /// memory): planted families judged right, every fingerprint and tile in the folder, none in Redis.
+    /// </summary>
     [Fact]
-    public void ACandidateScanOnTheThreeSiloClusterJudgesPlantedFamiliesRight()
+    public async Task ACandidateScanOnTheThreeSiloClusterJudgesPlantedFamiliesRight()
     {
         using var temp = new TempDirectory();
         var families = PlantedFamilies.Write(temp.Sub("hub"), from: 0, count: 12, children: FamilySize - 1);
-        using var cluster = new LoopbackCluster(temp.Sub("logs"));
+        using var cluster = new LoopbackCluster(temp.Sub("logs")) { BlobFolder = Directory.CreateDirectory(temp.Sub("blobs")).FullName };
         cluster.StartSilos(("cpu-0", 0), ("accel-1", 1), ("accel-2", 1));
-        var run = ReefProcess.Run(["scan", temp.Sub("hub"), "--cluster", cluster.Redis, "--out", temp.Sub("out"), "--samples", "32", "--pairs", "candidates",
-            "--json"], TimeSpan.FromMinutes(8), cluster.Environment);
+        var run = ReefProcess.Run(["scan", temp.Sub("hub"), "--cluster", cluster.Redis, "--blob-folder", temp.Sub("blobs"), "--out", temp.Sub("out"),
+            "--samples", "32", "--pairs", "candidates", "--json"], TimeSpan.FromMinutes(8), cluster.Environment);
         Assert.True(run.ExitCode == 0, run.ToString());
         var matrix = ScanMatrix.Read(temp.Sub("out"));
         var pairs = ScanPairs.Read(temp.Sub("out"));
@@ -65,6 +69,13 @@ public sealed class HubScaleTests(ITestOutputHelper output)
         output.WriteLine($"{n} models on three silos ({string.Join(", ", matrix.Models.GroupBy(m => m.Silo).Select(g => $"{g.Key}: {g.Count()}"))}): " +
                          $"{pairs.Count} pairs verified of {n * (n - 1) / 2} in {run.Wall.TotalSeconds:F0} s");
         Assert.True(pairs.Count < n * (n - 1) / 2);
+
+        Assert.Equal(matrix.Models.Select(m => m.Fingerprint).Distinct().Count(), Directory.GetFiles(temp.Sub("blobs/fingerprints")).Length);
+        Assert.NotEmpty(Directory.GetFiles(temp.Sub("blobs/tiles")));
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(cluster.RedisOptions);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        Assert.Empty(server.Keys(pattern: "reef:blob:*"));
+        Assert.NotEmpty(server.Keys(pattern: "reef:count:*"));
     }
 
     /// <summary>Bytes of the registry grain's stored state (the file storage's one RegistryState record).</summary>

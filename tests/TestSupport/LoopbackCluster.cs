@@ -37,6 +37,9 @@ public sealed class LoopbackCluster : IDisposable
 
     public int RedisPort { get; }
 
+    /// <summary>A shared folder the silos keep the store's values in (Reef:BlobFolder), set before they start; null: values in Redis.</summary>
+    public string? BlobFolder { get; init; }
+
     /// <summary>Redis' address, for --cluster and --Reef:Redis (the password travels in <see cref="Environment"/>).</summary>
     public string Redis => $"127.0.0.1:{RedisPort}";
 
@@ -102,7 +105,7 @@ public sealed class LoopbackCluster : IDisposable
             $"--Reef:SiloPort={ports.Silo}", $"--Reef:GatewayPort={ports.Gateway}", $"--Reef:HttpPort={ports.Http}",
             // Declare a killed silo dead within seconds rather than the production default's half minute.
             "--Orleans:Membership:ProbeTimeout=00:00:02", "--Orleans:Membership:NumMissedProbesLimit=2",
-            "--Orleans:Membership:TableRefreshTimeout=00:00:02"], name);
+            "--Orleans:Membership:TableRefreshTimeout=00:00:02", .. BlobFolder != null ? [$"--Reef:BlobFolder={BlobFolder}"] : Array.Empty<string>()], name);
         _silos.Add((name, process));
         return ports.Http;
     }

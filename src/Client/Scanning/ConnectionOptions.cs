@@ -18,6 +18,12 @@ public sealed class ConnectionOptions
 
     public Option<bool> RedisTls { get; } = new("--redis-tls") { Description = "Connect to Redis over TLS." };
 
+    public Option<string?> BlobFolder { get; } = new("--blob-folder")
+    {
+        Description = "With --cluster: the shared folder the silos keep the store's values in (their Reef:BlobFolder, mounted here too); " +
+                      "without it, values live in Redis.",
+    };
+
     public Option<string> State { get; } = new("--state")
     {
         Description = "Embedded mode's folder for grain state and stored fingerprints ($REEF_HOME, else ~/.cache/reef).",
@@ -34,11 +40,12 @@ public sealed class ConnectionOptions
         command.Options.Add(Cluster);
         command.Options.Add(RedisPasswordFile);
         command.Options.Add(RedisTls);
+        command.Options.Add(BlobFolder);
         command.Options.Add(State);
         command.Options.Add(Registry);
     }
 
     public Task<ReefConnection> OpenAsync(ParseResult parse, CliContext context) =>
         ReefConnection.OpenAsync(parse.GetValue(Cluster) is { } cluster ? RedisConnection.Options(cluster, parse.GetValue(RedisPasswordFile), parse.GetValue(RedisTls)) : null,
-            parse.GetValue(State)!, context.Error);
+            parse.GetValue(State)!, context.Error, parse.GetValue(BlobFolder));
 }

@@ -41,7 +41,11 @@ public sealed class ReefConnection : IAsyncDisposable
 
     sealed record EmbeddedEndpoint(int ProcessId, int GatewayPort);
 
-    public static async Task<ReefConnection> OpenAsync(ConfigurationOptions? redis, string stateDirectory, TextWriter log)
+    /// <param name="redis">The cluster's Redis; null for embedded mode.</param>
+    /// <param name="stateDirectory">Embedded mode's state.</param>
+    /// <param name="log">Where warnings go.</param>
+    /// <param name="blobFolder">With <paramref name="redis"/>: the shared folder of the store's values, as the silos have it.</param>
+    public static async Task<ReefConnection> OpenAsync(ConfigurationOptions? redis, string stateDirectory, TextWriter log, string? blobFolder = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Silo and client logs go to stderr, warnings and up, so stdout stays the command's output (--json).
@@ -61,7 +65,9 @@ public sealed class ReefConnection : IAsyncDisposable
             });
             var host = builder.Build();
             await host.StartAsync();
-            return new ReefConnection(host, new RedisBlobStore(await ConnectionMultiplexer.ConnectAsync(options)), $"cluster (redis {options.EndPoints.FirstOrDefault()})", null);
+            IBlobStore clusterStore = new RedisBlobStore(await ConnectionMultiplexer.ConnectAsync(options));
+            if (blobFolder != null) clusterStore = new SharedFolderBlobStore(new FolderBlobStore(blobFolder), clusterStore);
+            return new ReefConnection(host, clusterStore, $"cluster (redis {options.EndPoints.FirstOrDefault()}{(blobFolder != null ? $", values in {blobFolder}" : "")})", null);
         }
 
         Directory.CreateDirectory(stateDirectory);

@@ -44,6 +44,12 @@ public sealed record Fingerprint
         };
     }
 
+    /// <summary>The fingerprint with only <paramref name="preprocessing"/>'s Grams: what a registry stores, since it scores with one.</summary>
+    public Fingerprint Keeping(Preprocessing preprocessing) =>
+        Grams.TryGetValue(preprocessing, out var grams)
+            ? this with { Grams = new Dictionary<Preprocessing, IReadOnlyList<float[]>> { [preprocessing] = grams } }
+            : throw new ArgumentException($"fingerprint of {Model.Path} has no {preprocessing} Grams");
+
     /// <summary>Why <paramref name="other"/> cannot be compared with this one, or null when it can.</summary>
     public string? IncomparableReason(Fingerprint other)
     {

@@ -11,8 +11,12 @@ public static class StoredValues
     public static async Task<Fingerprint> GetFingerprintAsync(this IBlobStore store, string key) =>
         FingerprintFile.FromBytes(await store.GetAsync(key) ?? throw new InvalidInputException(key, "fingerprint is not in the store"), key);
 
+    /// <summary>
+    /// Stores a fingerprint's standardized Grams, REEF's preprocessing and the one a registry scores: a hub of 10⁵ models
+    /// keeps 1.3 MB a model (n = 200, L = 32) instead of twice that.
+    /// </summary>
     public static Task PutFingerprintAsync(this IBlobStore store, string key, Fingerprint fingerprint) =>
-        store.PutAsync(key, FingerprintFile.ToBytes(fingerprint));
+        store.PutAsync(key, FingerprintFile.ToBytes(fingerprint.Keeping(Preprocessing.Standardized)));
 
     public static async Task<WeightSignature> GetWeightSignatureAsync(this IBlobStore store, string key) =>
         WeightSignatureFile.FromBytes(await store.GetAsync(key) ?? throw new InvalidInputException(key, "weight signature is not in the store"), key);
