@@ -63,6 +63,7 @@ public static class ReefCli
         root.Subcommands.Add(ScanCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(SuspectsCommand.Create(context));
+        root.Subcommands.Add(RemoveCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         return root;

@@ -39,6 +39,14 @@ public interface IRegistryGrain : IGrainWithStringKey
     [Alias("GetPairsAsync")]
     Task<RegistryPairPage> GetPairsAsync(int from, int count);
 
+    /// <summary>
+    /// Takes models out of the registry (a hub deleted them, or they were added by mistake): their ids, facts and — where
+    /// no other id holds the same weights — their pairs and candidates. Returns the ids it held and removed. A later scan
+    /// of a hub that still has them adds them again.
+    /// </summary>
+    [Alias("RemoveAsync")]
+    Task<IReadOnlyList<string>> RemoveAsync(IReadOnlyList<string> ids);
+
     /// <summary>Remembers a scan of this registry, for <c>reef status</c>.</summary>
     [Alias("RecordScanAsync")]
     Task RecordScanAsync(string scanId);

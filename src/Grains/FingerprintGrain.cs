@@ -46,9 +46,10 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, Re
             var built = FingerprintBuilder.BuildTimed(checkpointPath, probes, ComputeOptions.Parse("auto", settings.Dtype), settings.BatchSize,
                 contentHash: contentHash, limits: settings.Limits());
             metrics.FingerprintBuilt(built, probes.Count);
-            await store.PutFingerprintAsync(key, built.Fingerprint);
+            var stored = await store.PutFingerprintAsync(key, built.Fingerprint);
             // Made where the fingerprint is, while it is in memory: the candidate stage reads sketches, never fingerprints.
-            await store.PutSketchAsync(StoreKeys.ReefSketch(key), SketchKind.Reef, ReefSketch.Of(built.Fingerprint));
+            // From the fingerprint as stored, so a sketch made again later from the store is the same one.
+            await store.PutSketchAsync(StoreKeys.ReefSketch(key), SketchKind.Reef, ReefSketch.Of(stored));
             await store.IncrementAsync(StoreKeys.ExtractionCounter(key));
         }
         finally { capacity.Extractions.Release(); }

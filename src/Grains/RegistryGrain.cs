@@ -188,6 +188,32 @@ public sealed class RegistryGrain(
         return Task.FromResult(new RegistryPairPage(page, from + count >= _orderedKeys.Count));
     }
 
+    async Task<IReadOnlyList<string>> IRegistryGrain.RemoveAsync(IReadOnlyList<string> ids)
+    {
+        var removed = ids.Distinct().Where(state.State.Models.ContainsKey).ToList();
+        if (removed.Count == 0) return removed;
+        var keys = removed.Select(id => state.State.Models[id]).ToHashSet();
+        foreach (var id in removed)
+        {
+            state.State.Models.Remove(id);
+            state.State.Facts.Remove(id);
+        }
+        // Weights another id still holds keep their pairs.
+        keys.ExceptWith(state.State.Models.Values);
+        foreach (var pair in _pairs.Keys.Where(p => keys.Contains(p.Item1) || keys.Contains(p.Item2)).ToList()) _pairs.Remove(pair);
+        foreach (var key in keys)
+            if (_partners.Remove(key, out var partners))
+                foreach (var partner in partners)
+                    _partners.GetValueOrDefault(partner)?.Remove(key);
+        _candidates?.Remove(keys);
+        _orderedKeys = null;
+        // Their tiles stay in the store, keyed by content: a re-upload of the same weights reuses them. Read back on a later
+        // activation, their pairs name keys no model holds, and no view of the registry shows them.
+        await state.WriteStateAsync();
+        await Replan();
+        return removed;
+    }
+
     async Task IRegistryGrain.RecordScanAsync(string scanId)
     {
         if (state.State.Scans.Contains(scanId)) return;

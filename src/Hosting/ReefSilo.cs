@@ -27,6 +27,9 @@ public static class ReefSilo
     public static ISiloBuilder UseReef(this ISiloBuilder silo, ReefSiloOptions options, IConfiguration? configuration = null)
     {
         options.Validate();
+        // Checked here, where the silo starts, not in Validate: a manifest is validated where its volumes are not mounted.
+        if (options.BlobFolder != null && !Directory.Exists(options.BlobFolder))
+            throw new ArgumentException($"Reef:BlobFolder {options.BlobFolder} does not exist (mount the shared volume there)");
         silo.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ServiceId; });
         if (options.SiloName != null) silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName);
         if (configuration?.GetSection("Orleans:Membership") is { } membership && membership.Exists())

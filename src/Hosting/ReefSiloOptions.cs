@@ -57,6 +57,5 @@ public sealed class ReefSiloOptions
         if (Clustering == "redis" && string.IsNullOrWhiteSpace(Redis)) throw new ArgumentException("Reef:Clustering=redis needs Reef:Redis (a Redis connection string)");
         if (Accelerators < 0) throw new ArgumentException("Reef:Accelerators must be 0 or more");
         if (BlobFolder != null && Clustering != "redis") throw new ArgumentException("Reef:BlobFolder is for Reef:Clustering=redis (embedded mode keeps its store under its state folder)");
-        if (BlobFolder != null && !Directory.Exists(BlobFolder)) throw new ArgumentException($"Reef:BlobFolder {BlobFolder} does not exist (mount the shared volume there)");
     }
 }

@@ -6,7 +6,7 @@ namespace Reef.Cluster.Tests;
 /// <summary>
 /// `reef scan --pairs candidates` on hubs of planted families: every planted derivative judged derived, no unrelated pair
 /// derived, and a hub that grows by ten models verifies only pairs that involve them, a number that does not grow with
-/// the hub.
+/// the hub; models can be removed again.
 /// </summary>
 [Trait(Category.Name, Category.Slow)]
 public sealed class CandidateScanTests(ITestOutputHelper output)
@@ -37,6 +37,22 @@ public sealed class CandidateScanTests(ITestOutputHelper output)
         // Per new model: its neighbours on two signals and its samples, with the other side's searches and the closure
         // inside its family on top; bounded by the policy, not by the hub.
         Assert.True(newPairs.Count < fresh.Count * oldModels, $"{newPairs.Count} new pairs for {fresh.Count} models");
+
+        // Removing a family: its models leave the registry — no suspect list names them, they have no suspects — and an
+        // id the registry does not hold is bad input.
+        var gone = added[0];
+        var remove = Cli.Run(["remove", .. gone, "--state", temp.Sub("state"), "--json"]);
+        Assert.True(remove.ExitCode == 0, remove.Error);
+        foreach (var id in first.Select(f => f[0]).Append(added[1][0]))
+        {
+            var suspects = Cli.Run("suspects", id, "--top", "1000", "--json", "--state", temp.Sub("state"));
+            Assert.True(suspects.ExitCode == 0, suspects.Error);
+            Assert.DoesNotContain(gone, g => suspects.Out.Contains($"\"{g}\"", StringComparison.Ordinal));
+        }
+        Assert.Equal(2, Cli.Run("suspects", gone[0], "--state", temp.Sub("state")).ExitCode);
+        var unknown = Cli.Run("remove", gone[0], "--state", temp.Sub("state"));
+        Assert.Equal(3, unknown.ExitCode);
+        Assert.Contains(gone[0], unknown.Error);
     }
 
     /// <summary>A scan above --dense-up-to: no N × N views anywhere, every model in models.parquet, a report of families.</summary>

@@ -93,5 +93,11 @@ public sealed class CandidatePairs
         return added;
     }
 
+    /// <summary>Drops every pair of the models in <paramref name="gone"/> (removed from the registry), in one pass.</summary>
+    public void RemoveModels(IReadOnlySet<long> gone)
+    {
+        foreach (var pair in _pairs.Keys.Where(p => gone.Contains(p.Item1) || gone.Contains(p.Item2)).ToList()) _pairs.Remove(pair);
+    }
+
     static (long, long) Order(long a, long b) => a < b ? (a, b) : (b, a);
 }

@@ -31,7 +31,8 @@ public sealed class CandidateRegistry : IDisposable
 
     public CandidatePairs Pairs { get; } = new();
 
-    public int Count => _keys.Count;
+    /// <summary>Models in the indexes (removed ones not counted).</summary>
+    public int Count => _ids.Count;
 
     public bool Contains(string key) => _ids.ContainsKey(key);
 
@@ -57,7 +58,7 @@ public sealed class CandidateRegistry : IDisposable
     public int SearchNew()
     {
         if (_searched.Count == _keys.Count) return 0;
-        var population = Enumerable.Range(0, _keys.Count).Select(i => (long)i).ToList();
+        var population = _sketches.Keys.Order().ToList();
         var policy = Floors();
         var searched = 0;
         for (long id = 0; id < _keys.Count; id++)
@@ -75,12 +76,34 @@ public sealed class CandidateRegistry : IDisposable
     /// <summary>The policy with each signal's floor raised to where this hub's random pairs stop (<see cref="SketchFloor"/>).</summary>
     public CandidatePolicy Floors()
     {
-        var sketches = Enumerable.Range(0, _keys.Count).Select(i => _sketches[i]).ToList();
+        var sketches = _sketches.Keys.Order().Select(i => _sketches[i]).ToList();
         return _policy with
         {
             ReefFloor = SketchFloor.Of(sketches.Select(s => s.Reef).ToList(), _policy.ReefFloor),
             WeightFloor = SketchFloor.Of(sketches.Where(s => s.Weights != null).Select(s => s.Weights!).ToList(), _policy.WeightFloor),
         };
+    }
+
+    /// <summary>
+    /// Takes models out (removed from the registry): out of both indexes, with every pair they had, so no search finds
+    /// them and no tile verifies them. Their partners keep their other candidates; a removal cannot make new relatives.
+    /// </summary>
+    public void Remove(IEnumerable<string> keys)
+    {
+        var gone = new HashSet<long>();
+        foreach (var key in keys)
+        {
+            if (!_ids.Remove(key, out var id)) continue;
+            gone.Add(id);
+            _reef.Remove(id);
+            if (_sketches[id].Weights != null) _weights.Remove(id);
+            _sketches.Remove(id);
+            // Its slot in _keys stays (ids are positions); marked searched so no search runs from it.
+            _searched.Add(id);
+        }
+        if (gone.Count == 0) return;
+        Pairs.RemoveModels(gone);
+        _scored.RemoveWhere(p => gone.Contains(p.Item1) || gone.Contains(p.Item2));
     }
 
     /// <summary>

@@ -190,26 +190,28 @@ public static class FingerprintFile
 
         var start = 16 + headerLength;
         // A value's place, for the error: which Gram, and which cell (the packed triangle is walked to find it).
-        string Where(long i)
+        string Where(long i, float value)
         {
             var (gram, cell) = (i / perGram, i % perGram);
             var (row, col) = (cell / header.Count, cell % header.Count);
             if (version != FullMatrices)
+            {
                 for (row = 0; cell >= header.Count - row; row++) cell -= header.Count - row;
-            if (version != FullMatrices) col = row + cell;
-            return $"{preprocessings[gram / header.Layers].ToString().ToLowerInvariant()} Gram of layer {gram % header.Layers} holds a value that is not finite at [{row}, {col}]";
+                col = row + cell;
+            }
+            return $"{preprocessings[gram / header.Layers].ToString().ToLowerInvariant()} Gram of layer {gram % header.Layers} holds {value} at [{row}, {col}]";
         }
         if (version == FullMatrices)
         {
             var values = MemoryMarshal.Cast<byte, float>(body[start..]);
             for (var i = 0; i < values.Length; i++)
-                if (!float.IsFinite(values[i])) throw new InvalidInputException(path, Where(i));
+                if (!float.IsFinite(values[i])) throw new InvalidInputException(path, Where(i, values[i]));
         }
         else
         {
             var values = MemoryMarshal.Cast<byte, Half>(body[start..]);
             for (var i = 0; i < values.Length; i++)
-                if (!Half.IsFinite(values[i])) throw new InvalidInputException(path, Where(i));
+                if (!Half.IsFinite(values[i])) throw new InvalidInputException(path, Where(i, (float)values[i]));
         }
         return (header, preprocessings, start);
     }

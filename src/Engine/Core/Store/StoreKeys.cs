@@ -12,8 +12,16 @@ namespace Reef.Engine.Store;
 /// </summary>
 public static class StoreKeys
 {
+    /// <summary>
+    /// A fingerprint: what it is (content × probes × capture method), not how its file lays it out. The file says its own
+    /// format, and every format the engine reads is reused: a store of format-1 fingerprints (full float32) is read as it
+    /// is, new ones are written in format 2 (half precision), and no checkpoint is fingerprinted again for a new layout.
+    /// </summary>
     public static string Fingerprint(string contentHash, string probeHash) =>
-        "fingerprints/" + Hash($"{contentHash}\n{probeHash}\n{Fingerprints.Fingerprint.CurrentMethod}\n{FingerprintFile.FormatVersion}");
+        "fingerprints/" + Hash($"{contentHash}\n{probeHash}\n{Fingerprints.Fingerprint.CurrentMethod}\n{FingerprintKeyLayout}");
+
+    /// <summary>What the fingerprint key hashed as the file format before formats were told apart from keys (format 1).</summary>
+    const int FingerprintKeyLayout = 1;
 
     /// <summary>A checkpoint's weight signature: it depends on the content alone, not on the probes.</summary>
     public static string WeightSignature(string contentHash) =>

@@ -15,8 +15,13 @@ public static class StoredValues
     /// Stores a fingerprint's standardized Grams, REEF's preprocessing and the one a registry scores: a hub of 10⁵ models
     /// keeps 1.3 MB a model (n = 200, L = 32) instead of twice that.
     /// </summary>
-    public static Task PutFingerprintAsync(this IBlobStore store, string key, Fingerprint fingerprint) =>
-        store.PutAsync(key, FingerprintFile.ToBytes(fingerprint.Keeping(Preprocessing.Standardized)));
+    /// <returns>The fingerprint as the store now holds it (half precision): what every reader of the key will get.</returns>
+    public static async Task<Fingerprint> PutFingerprintAsync(this IBlobStore store, string key, Fingerprint fingerprint)
+    {
+        var bytes = FingerprintFile.ToBytes(fingerprint.Keeping(Preprocessing.Standardized));
+        await store.PutAsync(key, bytes);
+        return FingerprintFile.FromBytes(bytes, key);
+    }
 
     public static async Task<WeightSignature> GetWeightSignatureAsync(this IBlobStore store, string key) =>
         WeightSignatureFile.FromBytes(await store.GetAsync(key) ?? throw new InvalidInputException(key, "weight signature is not in the store"), key);
