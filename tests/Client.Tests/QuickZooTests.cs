@@ -106,16 +106,17 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
     /// <summary>
     /// A candidate scan (`--pairs candidates`: sketch neighbours on REEF and weights, closure over related pairs,
     /// calibration samples) judges the zoo as the exhaustive scan does: every pair the exhaustive scan calls derived is
-    /// derived, no pair it calls unrelated is derived, the families and the lineage are the same, and fewer pairs are
-    /// verified. Verified pairs' scores are the exhaustive scan's to the bit: the same tiles' arithmetic.
+    /// derived, no pair it calls unrelated is derived, the families, the lineage and the evaluation's figures against the
+    /// truth (ARI, lineage accuracy, truly derived pairs found) are the same, and fewer pairs are verified. Verified pairs' scores are the exhaustive scan's to the bit: the same tiles' arithmetic.
     /// </summary>
     [Fact]
     public void CandidateScanJudgesAsTheExhaustiveScanDoes()
     {
-        var all = Cli.Run("scan", zoo.Hub, "--state", zoo.Sub("state"), "--out", zoo.Sub("scan-all"));
+        // `reef eval` scans (writing the scan's files) and holds the result against the zoo's truth.
+        var all = Cli.Run("eval", zoo.Hub, "--state", zoo.Sub("state"), "--out", zoo.Sub("scan-all"));
         Assert.True(all.ExitCode == 0, all.Error);
         // Another registry in the same store: fingerprints are reused, pairs are not.
-        var candidates = Cli.Run("scan", zoo.Hub, "--state", zoo.Sub("state"), "--registry", "candidates", "--out", zoo.Sub("scan-candidates"), "--pairs", "candidates");
+        var candidates = Cli.Run("eval", zoo.Hub, "--state", zoo.Sub("state"), "--out", zoo.Sub("scan-candidates"), "--pairs", "candidates");
         Assert.True(candidates.ExitCode == 0, candidates.Error);
 
         var a = ScanMatrix.Read(zoo.Sub("scan-all"));
@@ -144,6 +145,16 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         output.WriteLine($"{derived} derived pairs, all found; {verified} of {total} pairs verified");
         Assert.True(derived >= 70);
         Assert.True(verified < total);
+
+        // The evaluation's figures that do not depend on how many unrelated pairs were verified are the same.
+        var (ea, ec) = (OutputFiles.ReadEvaluation(zoo.Sub("scan-all")), OutputFiles.ReadEvaluation(zoo.Sub("scan-candidates")));
+        output.WriteLine($"ARI {ea.Families.Ari} / {ec.Families.Ari}; lineage from scores {ea.LineageScoresOnly.EdgeAccuracy} / {ec.LineageScoresOnly.EdgeAccuracy}, " +
+                         $"with metadata {ea.Lineage.EdgeAccuracy} / {ec.Lineage.EdgeAccuracy}; truly derived judged derived {ea.Confusion.Derived.Derived} / {ec.Confusion.Derived.Derived}");
+        Assert.Equal(ea.Families, ec.Families);
+        Assert.Equal(ea.Lineage.EdgeAccuracy, ec.Lineage.EdgeAccuracy);
+        Assert.Equal(ea.LineageScoresOnly.EdgeAccuracy, ec.LineageScoresOnly.EdgeAccuracy);
+        Assert.Equal(ea.Confusion.Derived.Derived, ec.Confusion.Derived.Derived);
+        Assert.Equal(0, ec.Confusion.Unrelated.Derived);
 
         var fa = OutputFiles.ReadFamilies(zoo.Sub("scan-all"));
         var fc = OutputFiles.ReadFamilies(zoo.Sub("scan-candidates"));

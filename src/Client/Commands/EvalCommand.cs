@@ -29,12 +29,13 @@ public static class EvalCommand
         var kernel = new Option<string>("--kernel") { Description = "CKA kernel: linear (REEF's default) or rbf.", DefaultValueFactory = _ => "linear" };
         kernel.AcceptOnlyFromAmong("linear", "rbf");
         var json = new Option<bool>("--json") { Description = "Print eval.json instead of the summary." };
+        var pairs = PairsOption.Create();
         var common = new CommonOptions();
         var analysisOptions = new AnalysisOptions();
         var connection = new ConnectionOptions();
         var command = new Command("eval", "Score a hub with known lineage: AUC and TPR at 1 % / 5 % FPR by op, verdict confusion, family ARI, lineage accuracy.")
         {
-            hub, truth, output, kernel, json,
+            hub, truth, output, kernel, json, pairs,
         };
         common.AddClusterExtractionTo(command);
         analysisOptions.AddTo(command);
@@ -44,13 +45,13 @@ public static class EvalCommand
             var directory = parse.GetValue(hub)!;
             return Run(parse, context, common, analysisOptions, connection, directory, parse.GetValue(truth) ?? Path.Combine(directory, GroundTruth.FileName),
                 parse.GetValue(output) ?? Path.Combine(directory, ".reef-eval"), Enum.Parse<Kernel>(parse.GetValue(kernel)!, ignoreCase: true),
-                parse.GetValue(json)).GetAwaiter().GetResult();
+                parse.GetValue(json), parse.GetValue(pairs)!).GetAwaiter().GetResult();
         });
         return command;
     }
 
     static async Task<int> Run(ParseResult parse, CliContext context, CommonOptions common, AnalysisOptions analysisOptions, ConnectionOptions connection,
-        string hub, string truthPath, string outDir, Kernel kernel, bool json)
+        string hub, string truthPath, string outDir, Kernel kernel, bool json, string pairs)
     {
         var truth = GroundTruth.Read(truthPath);
         var probes = common.LoadProbes(parse);
@@ -61,11 +62,12 @@ public static class EvalCommand
         // other probes never share a tile.
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(hub) + "\n" + probes.Hash)))[..12];
         var kernelName = kernel.ToString().ToLowerInvariant();
-        var suffix = kernel == Kernel.Linear ? "" : "-" + kernelName;
+        // A registry scores with one kernel and one pair mode: each has its own.
+        var suffix = (kernel == Kernel.Linear ? "" : "-" + kernelName) + (pairs == Grains.Abstractions.PairModes.All ? "" : "-" + pairs);
         var registry = $"{parse.GetValue(connection.Registry)}-eval-{key}{suffix}";
         context.Error.WriteLine($"eval {hub} on {cluster.Description}: {probes.Count} probes ({probes.Name}), {kernelName} kernel, truth {truthPath}");
         var job = new ScanJob(hub, registry, $"eval-{key}{suffix}", probes, common.Batch(parse), parse.GetValue(common.Dtype)!, 8, kernel, policy,
-            useWeights, outDir, LayerMatrices.None, Limits: common.InputLimits(parse));
+            useWeights, outDir, LayerMatrices.None, Limits: common.InputLimits(parse), Pairs: pairs);
         EvaluationReport? evaluation = null;
         var result = await ScanPipeline.RunAsync(cluster.Client, cluster.Store, job, context.Progress("scan"), (scan, analysis) =>
         {

@@ -21,13 +21,7 @@ public static class ScanCommand
         var layers = new Option<bool>("--layers") { Description = "Write every pair's layer-by-layer CKA matrix into matrix.json (by default only the top suspects')." };
         var window = new Option<int>("--window") { Description = "Models in flight at once.", DefaultValueFactory = _ => 8 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
-        var pairs = new Option<string>("--pairs")
-        {
-            Description = "Which pairs to score: all (every pair: exact and complete, O(N²)) or candidates (each model's sketch neighbours on REEF " +
-                          "and weights, closed over related pairs, plus random calibration samples: O(N·k), for whole hubs).",
-            DefaultValueFactory = _ => PairModes.All,
-        };
-        pairs.AcceptOnlyFromAmong(PairModes.All, PairModes.Candidates);
+        var pairs = PairsOption.Create();
         var denseUpTo = new Option<int>("--dense-up-to")
         {
             Description = "The largest hub whose N × N views are written (matrix.csv, matrix.json's matrices, the report's full heatmap); " +
