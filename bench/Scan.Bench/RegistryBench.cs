@@ -63,16 +63,16 @@ public static class RegistryBench
         return a;
     }
 
-    /// <summary>Best-of-3 GFLOP/s of a float64 [rows × depth] · [depth × cols] product.</summary>
-    public static double MatmulGflops(int rows, int cols, int depth)
+    /// <summary>Best-of-3 GFLOP/s of a [rows × depth] · [depth × cols] product in <paramref name="dtype"/> (float64 unless said).</summary>
+    public static double MatmulGflops(int rows, int cols, int depth, ScalarType dtype = ScalarType.Float64)
     {
-        using var a = randn(rows, depth, ScalarType.Float64);
-        using var b = randn(depth, cols, ScalarType.Float64);
+        using var a = randn(rows, depth, dtype);
+        using var b = randn(depth, cols, dtype);
         var best = double.MaxValue;
         for (var i = 0; i < 4; i++)
         {
             var clock = Stopwatch.StartNew();
-            using (var c = a.matmul(b)) _ = c.sum().item<double>();
+            using (var c = a.matmul(b)) _ = c.sum().to_type(ScalarType.Float64).item<double>();
             if (i > 0) best = Math.Min(best, clock.Elapsed.TotalSeconds);
         }
         return 2.0 * rows * cols * depth / best / 1e9;
