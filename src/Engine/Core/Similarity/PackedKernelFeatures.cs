@@ -25,7 +25,48 @@ public static class PackedKernelFeatures
     /// <summary>The packed rows of every layer of <paramref name="fingerprint"/>.</summary>
     public static Tensor Build(Fingerprints.Fingerprint fingerprint, Kernel kernel, Fingerprints.Preprocessing preprocessing)
     {
+        if (kernel == Kernel.Linear) return Linear(fingerprint, preprocessing);
         using var full = KernelFeatures.Build(fingerprint, kernel, preprocessing);
         return Pack(full, fingerprint.Count);
+    }
+
+    /// <summary>
+    /// The linear kernel's rows straight from the Grams' upper triangles, in one pass: the Gram is the kernel (its
+    /// columns were centered before it was taken), so there is nothing to center, and building the full n² rows first
+    /// to pick half of them cost a verification batch three quarters of its time (7.7 of 10 ms a model at n = 200,
+    /// L = 32). The same numbers as <see cref="Pack"/> of <see cref="KernelFeatures.Build"/>, up to rounding.
+    /// </summary>
+    static Tensor Linear(Fingerprints.Fingerprint fingerprint, Fingerprints.Preprocessing preprocessing)
+    {
+        if (!fingerprint.Grams.TryGetValue(preprocessing, out var grams))
+            throw new ArgumentException($"fingerprint of {fingerprint.Model.Path} has no {preprocessing} Grams");
+        var n = fingerprint.Count;
+        var width = n * (n + 1) / 2;
+        var packed = empty([grams.Count, width], ScalarType.Float64);
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(packed.bytes);
+        var sqrt2 = Math.Sqrt(2.0);
+        for (var l = 0; l < grams.Count; l++)
+        {
+            var gram = grams[l];
+            var row = values.Slice(l * width, width);
+            var squares = 0.0;
+            for (int i = 0, at = 0; i < n; i++)
+            {
+                double diagonal = gram[i * n + i];
+                row[at++] = diagonal;
+                squares += diagonal * diagonal;
+                for (var j = i + 1; j < n; j++, at++)
+                {
+                    double v = gram[i * n + j];
+                    row[at] = v * sqrt2;
+                    squares += 2 * v * v;
+                }
+            }
+            // An all-zero kernel (a layer with no variation) has no direction: left zero, CKA 0.
+            if (squares == 0) continue;
+            var inverse = 1 / Math.Sqrt(squares);
+            for (var k = 0; k < width; k++) row[k] *= inverse;
+        }
+        return packed;
     }
 }
