@@ -29,5 +29,21 @@ public sealed class SharedFolderBlobStore(FolderBlobStore values, IBlobStore coo
 
     public Task ReleaseClaimAsync(string key, string owner) => coordination.ReleaseClaimAsync(key, owner);
 
-    public Task<long> GetStoredBytesAsync() => values.GetStoredBytesAsync();
+    /// <summary>
+    /// Every silo's metrics ask for the store's size every few seconds; a walk of a shared folder holding 10⁵ models'
+    /// files is not a thing to repeat that often, so the size is walked at most every <see cref="SizeWalkEvery"/>.
+    /// </summary>
+    public async Task<long> GetStoredBytesAsync()
+    {
+        if (DateTime.UtcNow - _sizeAt >= SizeWalkEvery)
+        {
+            _size = await values.GetStoredBytesAsync();
+            _sizeAt = DateTime.UtcNow;
+        }
+        return _size;
+    }
+
+    static readonly TimeSpan SizeWalkEvery = TimeSpan.FromMinutes(5);
+    long _size;
+    DateTime _sizeAt = DateTime.MinValue;
 }

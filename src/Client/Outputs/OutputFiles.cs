@@ -52,13 +52,22 @@ public static class OutputFiles
     static void Write<T>(string path, T file, int version, int current)
     {
         if (version != current) throw new ArgumentException($"{Path.GetFileName(path)}: this version writes format {current}, not {version}");
-        // Streamed, not built as one string: a 2,000-model matrix.json is hundreds of megabytes. Complete or absent after a crash.
-        var partial = path + ".partial";
-        using (var stream = File.Create(partial))
+        // Streamed, not built as one string: a 2,000-model matrix.json is hundreds of megabytes.
+        WriteWhole(path, stream =>
         {
             JsonSerializer.Serialize(stream, file, Json);
             stream.WriteByte((byte)'\n');
-        }
+        });
+    }
+
+    /// <summary>
+    /// Every output file is written through here: into PATH.partial, then renamed over PATH, so a crash or a stop leaves
+    /// the previous file or none, never half of one.
+    /// </summary>
+    public static void WriteWhole(string path, Action<Stream> write)
+    {
+        var partial = path + ".partial";
+        using (var stream = File.Create(partial)) write(stream);
         File.Move(partial, path, overwrite: true);
     }
 

@@ -18,11 +18,10 @@ public static class ParquetTables
 
     public static void Write<T>(string path, IEnumerable<T> rows) where T : class, new()
     {
-        var partial = path + ".partial";
         var metadata = new Dictionary<string, string> { [FormatVersionKey] = OutputFiles.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        var first = true;
-        using (var stream = File.Create(partial))
+        OutputFiles.WriteWhole(path, stream =>
         {
+            var first = true;
             foreach (var chunk in rows.Chunk(RowGroupRows))
             {
                 ParquetSerializer.SerializeAsync(chunk, stream, new ParquetOptions { Append = !first }, metadata).GetAwaiter().GetResult();
@@ -30,8 +29,7 @@ public static class ParquetTables
             }
             // A table with no rows still has its columns.
             if (first) ParquetSerializer.SerializeAsync(Array.Empty<T>(), stream, null, metadata).GetAwaiter().GetResult();
-        }
-        File.Move(partial, path, overwrite: true);
+        });
     }
 
     /// <summary>Every row of a table this version writes; a missing, malformed or foreign file is an error naming it.</summary>

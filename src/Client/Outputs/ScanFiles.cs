@@ -79,12 +79,13 @@ public static class ScanFiles
     static void WriteCsv(string path, IReadOnlyList<string> ids, SimilarityMatrix dense)
     {
         var n = ids.Count;
-        using var csv = new StreamWriter(path + ".partial");
-        csv.Write("model," + string.Join(",", ids.Select(Quote)) + "\n");
-        for (var i = 0; i < n; i++)
-            csv.Write(Quote(ids[i]) + "," + string.Join(',', Enumerable.Range(0, n).Select(j => dense.At(dense.Reef, i, j).ToString("F6", CultureInfo.InvariantCulture))) + "\n");
-        csv.Close();
-        File.Move(path + ".partial", path, overwrite: true);
+        OutputFiles.WriteWhole(path, stream =>
+        {
+            using var csv = new StreamWriter(stream);
+            csv.Write("model," + string.Join(",", ids.Select(Quote)) + "\n");
+            for (var i = 0; i < n; i++)
+                csv.Write(Quote(ids[i]) + "," + string.Join(',', Enumerable.Range(0, n).Select(j => dense.At(dense.Reef, i, j).ToString("F6", CultureInfo.InvariantCulture))) + "\n");
+        });
     }
 
     /// <summary>One pair's full layer matrix as the file keeps it.</summary>

@@ -60,7 +60,7 @@ public static class HtmlReport
 
     /// <summary>The verified member of <paramref name="family"/> closest to <paramref name="i"/>, or -1.</summary>
     static int Closest(ScanReportData data, HashSet<int> family, int i) =>
-        data.Partners(i).Where(family.Contains).Where(j => !double.IsNaN(data.Score(i, j))).DefaultIfEmpty(-1).MaxBy(j => j < 0 ? double.MinValue : data.Score(i, j));
+        data.Partners(i).Where(j => family.Contains(j) && !double.IsNaN(data.Score(i, j))).OrderByDescending(j => data.Score(i, j)).FirstOrDefault(-1);
 
     static byte[] MatrixPng(ScanReportData data, IReadOnlyList<int> order) =>
         Heatmap.Png(order.Count, order.Count, (r, c) => data.Score(order[r], order[c]), Heatmap.CellFor(order.Count, MatrixPixels));
