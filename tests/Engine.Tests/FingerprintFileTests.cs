@@ -85,6 +85,35 @@ public class FingerprintFileTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Throws<InvalidInputException>(() => FingerprintFile.Read(temp.Sub("c.reef")));
     }
 
+    /// <summary>
+    /// A header whose Gram scale lies (too large, so values overflow; zero; negative) is refused naming the file, even
+    /// when its checksum is valid: a checksum proves the bytes are what was written, not that the writer was honest.
+    /// </summary>
+    [Theory]
+    [InlineData("1e38")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void AGramScaleThatLiesIsRefused(string scale)
+    {
+        using var temp = new TempDirectory();
+        var bytes = FingerprintFile.ToBytes(Sample());
+        var headerLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
+        var header = System.Text.Encoding.UTF8.GetString(bytes, 16, headerLength);
+        var forged = System.Text.RegularExpressions.Regex.Replace(header, "\"scales\":\\[[^,\\]]+", "\"scales\":[" + scale);
+        Assert.NotEqual(header, forged);
+        var headerBytes = System.Text.Encoding.UTF8.GetBytes(forged);
+        using var file = new MemoryStream();
+        file.Write(bytes.AsSpan(0, 12));
+        file.Write(BitConverter.GetBytes(headerBytes.Length));
+        file.Write(headerBytes);
+        file.Write(bytes.AsSpan(16 + headerLength, bytes.Length - 32 - 16 - headerLength));
+        file.Write(System.Security.Cryptography.SHA256.HashData(file.ToArray()));
+        File.WriteAllBytes(temp.Sub("forged.reef"), file.ToArray());
+        var error = Assert.Throws<InvalidInputException>(() => FingerprintFile.Read(temp.Sub("forged.reef")));
+        Assert.Contains("scale", error.Message);
+        Assert.Contains(temp.Sub("forged.reef"), error.Message);
+    }
+
     [Fact]
     public void StandardizedGramIgnoresColumnScaleAndCenteredDoesNot()
     {

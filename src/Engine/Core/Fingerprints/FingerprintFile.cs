@@ -185,8 +185,10 @@ public static class FingerprintFile
         var expected = 16L + headerLength + grams * perGram * valueBytes;
         if (header.GramDtype != dtype || expected != body.Length)
             throw new InvalidInputException(path, $"payload is {body.Length - 16 - headerLength} bytes of {header.GramDtype}, expected {expected - 16 - headerLength} of {dtype} for {header.Layers} layers of {header.Count}×{header.Count}");
-        if (version != FullMatrices && (header.Scales is not { } scales || scales.Length != grams || scales.Any(v => !float.IsFinite(v) || v <= 0)))
-            throw new InvalidInputException(path, $"header holds {header.Scales?.Length ?? 0} Gram scales for {grams} Grams, or one that is not a positive number");
+        // A scale is a claim too: one so large that a float16 value times it overflows would turn a Gram into infinities.
+        if (version != FullMatrices && (header.Scales is not { } scales || scales.Length != grams
+                                        || scales.Any(v => !(v > 0) || !float.IsFinite(v * (float)Half.MaxValue))))
+            throw new InvalidInputException(path, $"header holds {header.Scales?.Length ?? 0} Gram scales for {grams} Grams, or one that is not a positive number small enough to scale float16 values");
 
         var start = 16 + headerLength;
         // A value's place, for the error: which Gram, and which cell (the packed triangle is walked to find it).
