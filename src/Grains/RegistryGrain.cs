@@ -9,9 +9,10 @@ using Reef.Grains.Abstractions;
 namespace Reef.Grains;
 
 /// <summary>
-/// The registry-wide similarity matrix. Scores live in finished tiles in the store; this grain plans the tiles
-/// an update needs (only pairs not yet scored), hands them to tile grains a few at a time from a timer, and
-/// assembles any sub-matrix, with each model's facts, on request. A registry that scores candidates
+/// The registry-wide similarity matrix. Scores live in finished tiles in the store, and only there: this grain keeps
+/// which pairs are scored and which tiles hold them (<see cref="VerifiedPairs"/>), plans the tiles an update needs (only
+/// pairs not yet scored), hands them to tile grains a few at a time from a timer, and reads the tiles back when asked
+/// for a page of pairs or a sub-matrix. A registry that scores candidates
 /// (<see cref="PairModes.Candidates"/>) plans tiles of candidate pairs only, from the models' sketches
 /// (<see cref="CandidateRegistry"/>), and closes them over the pairs that verify as related, tile round by tile round.
 /// </summary>
@@ -35,15 +36,16 @@ public sealed class RegistryGrain(
     const int ExactIndexUpTo = 5_000;
     const string DefaultKernel = "linear";
 
-    readonly Dictionary<(string, string), (PairScore Reef, double Weights)> _pairs = new();
-    /// <summary>Fingerprint key → keys it has a scored pair with (for handing out pairs model by model).</summary>
-    readonly Dictionary<string, HashSet<string>> _partners = new();
+    readonly VerifiedPairs _verified = new();
     CandidateRegistry? _candidates;
     List<string>? _orderedKeys;
+    HashSet<string>? _liveKeys;
     List<MatrixTile> _plan = [];
     /// <summary>Keys of <see cref="_plan"/>: closure rounds append to the plan, and must not scan it per tile.</summary>
     HashSet<string> _planned = [];
     HashSet<string> _done = [];
+    /// <summary>The tiles in <see cref="RegistryState.Tiles"/>, to keep that list free of repeats without searching it.</summary>
+    HashSet<string> _listed = [];
     readonly Dictionary<string, string> _failed = new();
     readonly List<string> _repaired = [];
     bool _repairsTold;
@@ -61,6 +63,8 @@ public sealed class RegistryGrain(
 
     string Kernel => state.State.Kernel ?? DefaultKernel;
     string PairMode => state.State.Pairs ?? PairModes.All;
+    /// <summary>The fingerprint keys of the registry's models: a pair counts only while both its keys are here.</summary>
+    HashSet<string> LiveKeys => _liveKeys ??= state.State.Models.Values.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// What a tile's key covers besides its models: the kernel, the preprocessing, and the tile format (version 2 holds
@@ -71,9 +75,9 @@ public sealed class RegistryGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var readable = new List<string>();
-        foreach (var tile in state.State.Tiles)
+        foreach (var tile in state.State.Tiles.Distinct())
         {
-            if (await Absorb(tile) is { } problem) await Discard(tile, problem);
+            if ((await Absorb(tile)).Problem is { } problem) await Discard(tile, problem);
             else
             {
                 _done.Add(tile);
@@ -81,6 +85,7 @@ public sealed class RegistryGrain(
             }
         }
         if (readable.Count != state.State.Tiles.Count) state.State.Tiles = readable;
+        _listed = readable.ToHashSet();
         await Replan();
     }
 
@@ -113,6 +118,7 @@ public sealed class RegistryGrain(
         state.State.Statements = settings.Statements;
         state.State.Pairs = settings.Pairs;
         _orderedKeys = null;
+        _liveKeys = null;
         foreach (var m in models)
         {
             if (!state.State.Models.TryGetValue(m.Id, out var key) || key != m.FingerprintKey)
@@ -145,23 +151,44 @@ public sealed class RegistryGrain(
 
     Task<RegistryProgress> IRegistryGrain.GetProgressAsync() => Task.FromResult(Progress());
 
-    Task<SimilarityMatrix> IRegistryGrain.GetMatrixAsync(IReadOnlyList<string>? ids)
+    async Task<SimilarityMatrix> IRegistryGrain.GetMatrixAsync(IReadOnlyList<string>? ids)
     {
         ids ??= state.State.Models.Keys.Order(StringComparer.Ordinal).ToList();
         var keys = ids.Select(id => state.State.Models.TryGetValue(id, out var k) ? k : throw new ArgumentException($"model '{id}' is not in registry '{this.GetPrimaryKeyString()}'")).ToList();
         var n = ids.Count;
         double[] reef = new double[n * n], best = new double[n * n], alignment = new double[n * n], weights = new double[n * n];
-        for (var i = 0; i < n; i++)
-        for (var j = 0; j < n; j++)
+        Array.Fill(reef, double.NaN);
+        Array.Fill(best, double.NaN);
+        Array.Fill(alignment, double.NaN);
+        Array.Fill(weights, double.NaN);
+        var at = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++) (at.TryGetValue(keys[i], out var list) ? list : at[keys[i]] = []).Add(i);
+        // A cell takes the score stored in its own orientation (row model first) where a tile has one, else the mirror's.
+        var own = new bool[n * n];
+        void Put(int cell, PairScore s, double w, bool inOwnOrientation)
         {
-            var s = Score(keys[i], keys[j]);
-            reef[i * n + j] = s?.Reef.Reef ?? double.NaN;
-            best[i * n + j] = s?.Reef.Best ?? double.NaN;
-            alignment[i * n + j] = s?.Reef.Alignment ?? double.NaN;
-            weights[i * n + j] = s?.Weights ?? double.NaN;
+            if (own[cell] && !inOwnOrientation) return;
+            own[cell] |= inOwnOrientation;
+            (reef[cell], best[cell], alignment[cell], weights[cell]) = (s.Reef, s.Best, s.Alignment, w);
+        }
+        var read = new HashSet<string>();
+        foreach (var key in at.Keys)
+        foreach (var tileKey in _verified.TilesOf(key))
+        {
+            if (!read.Add(tileKey)) continue;
+            foreach (var (row, col, s, w) in (await ReadForAnswer(tileKey)).Pairs())
+            {
+                if (!at.TryGetValue(row, out var rows) || !at.TryGetValue(col, out var cols)) continue;
+                foreach (var i in rows)
+                foreach (var j in cols)
+                {
+                    Put(i * n + j, s, w, true);
+                    Put(j * n + i, s, w, i == j);
+                }
+            }
         }
         var facts = ids.Select(id => state.State.Facts.GetValueOrDefault(id)).ToList();
-        return Task.FromResult(new SimilarityMatrix(ids, keys, facts, Kernel, state.State.Statements, reef, best, alignment, weights));
+        return new SimilarityMatrix(ids, keys, facts, Kernel, state.State.Statements, reef, best, alignment, weights);
     }
 
     Task<RegistryModels> IRegistryGrain.GetModelsAsync(IReadOnlyList<string>? ids)
@@ -171,21 +198,27 @@ public sealed class RegistryGrain(
         return Task.FromResult(new RegistryModels(ids, keys, ids.Select(id => state.State.Facts.GetValueOrDefault(id)).ToList(), Kernel, state.State.Statements, PairMode));
     }
 
-    Task<RegistryPairPage> IRegistryGrain.GetPairsAsync(int from, int count)
+    async Task<RegistryPairPage> IRegistryGrain.GetPairsAsync(int from, int count)
     {
         _orderedKeys ??= state.State.Models.Values.Distinct().Order(StringComparer.Ordinal).ToList();
         var page = new List<RegistryPair>();
         foreach (var a in _orderedKeys.Skip(from).Take(count))
         {
-            if (!_partners.TryGetValue(a, out var partners)) continue;
-            foreach (var b in partners.Where(b => string.CompareOrdinal(a, b) < 0).Order(StringComparer.Ordinal))
+            // The pairs a leads in key order, from the tiles listed under it, each once.
+            var led = new SortedDictionary<string, (PairScore Reef, double Weights)>(StringComparer.Ordinal);
+            foreach (var tileKey in _verified.TilesOf(a))
+            foreach (var (row, col, s, w) in (await ReadForAnswer(tileKey)).Pairs())
             {
-                if (Score(a, b) is not { } s) continue;
+                var b = row == a ? col : col == a ? row : null;
+                if (b != null && string.CompareOrdinal(a, b) < 0 && LiveKeys.Contains(b)) led.TryAdd(b, (s, w));
+            }
+            foreach (var (b, (s, w)) in led)
+            {
                 var sample = _candidates?.SourcesOf(a, b) == CandidateSource.Sample;
-                page.Add(new RegistryPair(a, b, s.Reef.Reef, s.Reef.Best, s.Reef.Alignment, s.Weights, sample));
+                page.Add(new RegistryPair(a, b, s.Reef, s.Best, s.Alignment, w, sample));
             }
         }
-        return Task.FromResult(new RegistryPairPage(page, from + count >= _orderedKeys.Count));
+        return new RegistryPairPage(page, from + count >= _orderedKeys.Count);
     }
 
     async Task<IReadOnlyList<string>> IRegistryGrain.RemoveAsync(IReadOnlyList<string> ids)
@@ -200,15 +233,12 @@ public sealed class RegistryGrain(
         }
         // Weights another id still holds keep their pairs.
         keys.ExceptWith(state.State.Models.Values);
-        foreach (var pair in _pairs.Keys.Where(p => keys.Contains(p.Item1) || keys.Contains(p.Item2)).ToList()) _pairs.Remove(pair);
-        foreach (var key in keys)
-            if (_partners.Remove(key, out var partners))
-                foreach (var partner in partners)
-                    _partners.GetValueOrDefault(partner)?.Remove(key);
+        _verified.Remove(keys);
         _candidates?.Remove(keys);
         _orderedKeys = null;
-        // Their tiles stay in the store, keyed by content: a re-upload of the same weights reuses them. Read back on a later
-        // activation, their pairs name keys no model holds, and no view of the registry shows them.
+        _liveKeys = null;
+        // Their tiles stay in the store and in the tile list, keyed by content: a re-upload of the same weights reuses them.
+        // Read back on a later activation, their pairs name keys no model holds, and are not counted.
         await state.WriteStateAsync();
         await Replan();
         return removed;
@@ -227,26 +257,24 @@ public sealed class RegistryGrain(
         new(state.State.Models.Count, _plan.Count(t => _done.Contains(t.Key)), _plan.Count,
             _error == null && _plan.All(t => _done.Contains(t.Key) || _failed.ContainsKey(t.Key)), _error, _failed.Values.ToList(), _repaired.ToList());
 
-    /// <summary>Score of a pair in the row's orientation (A = row model): the matrix is symmetric only in CKA, not in layer order.</summary>
-    (PairScore Reef, double Weights)? Score(string a, string b) =>
-        _pairs.TryGetValue((a, b), out var s) ? s : _pairs.TryGetValue((b, a), out var t) ? t : null;
-
     async Task Replan()
     {
         _plan = await Plan();
         _planned = _plan.Select(t => t.Key).ToHashSet();
+        // A planned tile already done holds pairs no longer counted (a model removed and added again): read it again.
+        _done.ExceptWith(_planned);
     }
 
     async Task<List<MatrixTile>> Plan() =>
-        PairMode == PairModes.Candidates ? (await PlanCandidates()).ToList()
-            : TilePlan.Plan(state.State.Models.Values, (a, b) => Score(a, b) != null, TileSize, TileKind).ToList();
+        PairMode == PairModes.Candidates ? (await PlanCandidates(null)).ToList()
+            : TilePlan.Plan(state.State.Models.Values, _verified.IsScored, TileSize, TileKind).ToList();
 
     /// <summary>
     /// The candidate tiles still to score: the sketches of models new to the index added (from the store; made from the
-    /// fingerprint or signature where the store lacks them), their neighbours searched, and the closure over the pairs
-    /// scored so far.
+    /// fingerprint or signature where the store lacks them), their neighbours searched, and the closure grown by the pairs
+    /// <paramref name="related"/> (a round's newly related pairs). Null: a fresh plan, of every candidate pair not scored.
     /// </summary>
-    async Task<IReadOnlyList<MatrixTile>> PlanCandidates()
+    async Task<IReadOnlyList<MatrixTile>> PlanCandidates(IReadOnlyList<(string A, string B)>? related)
     {
         _candidates ??= new CandidateRegistry(CandidatePolicy.Default, exact: state.State.Models.Count <= ExactIndexUpTo);
         var signatures = SignatureKeys();
@@ -271,19 +299,16 @@ public sealed class RegistryGrain(
             }
         }
         _candidates.Add(fresh);
-        // Pairs scored before their models were in the index (read from the store on activation, or in the other mode).
-        if (fresh.Count > 0)
-            foreach (var (a, b) in _pairs.Keys) _candidates.MarkScored(a, b);
         _candidates.SearchNew();
-        _candidates.Close(Related);
-        return _candidates.Tiles(CandidateTileWidth, TileKind);
+        // Models new to the index close over every related pair known (read from the store on activation, or scored
+        // before their sketches could be had); the graph skips pairs it holds.
+        _candidates.Close(fresh.Count > 0 ? _verified.Related : related ?? []);
+        return _candidates.Tiles(CandidateTileWidth, TileKind, _verified.IsScored, everything: related == null);
     }
 
     /// <summary>Whether a scored pair is related enough to close over (exact scores, <see cref="CandidatePolicy.RelatedReef"/>).</summary>
     static bool Related(PairScore reef, double weights) =>
         reef.Reef >= CandidatePolicy.Default.RelatedReef || weights >= CandidatePolicy.Default.RelatedWeights;
-
-    bool Related(string a, string b) => Score(a, b) is { } s && Related(s.Reef, s.Weights);
 
     /// <summary>Works on the planned tiles not yet done (after a silo died, the new activation waits for this).</summary>
     RegistryProgress Continue()
@@ -327,25 +352,28 @@ public sealed class RegistryGrain(
             }
         }));
         var finished = false;
+        var related = new List<(string, string)>();
         foreach (var (tile, status) in statuses)
         {
             // A failed tile leaves its pairs unscored and the rest go on; the next update tries it again.
             if (status.State == JobState.Failed) _failed[tile.Key] = $"tile {tile.Key} failed on {status.Silo}: {status.Error}";
             if (status.State != JobState.Done) continue;
-            if (await Absorb(tile.Key) is { } problem)
+            var absorbed = await Absorb(tile.Key);
+            if (absorbed.Problem is { } problem)
             {
                 // Done but unreadable: corrupt between the write and this read. Deleted, so that its grain computes it again.
                 await Discard(tile.Key, problem);
                 continue;
             }
+            related.AddRange(absorbed.Related);
             _done.Add(tile.Key);
-            state.State.Tiles.Add(tile.Key);
+            if (_listed.Add(tile.Key)) state.State.Tiles.Add(tile.Key);
             finished = true;
         }
         _tilesUnwritten |= finished;
         // Candidates close over what just verified as related: the next round's tiles join this update's plan.
         if (finished && PairMode == PairModes.Candidates)
-            foreach (var tile in await PlanCandidates())
+            foreach (var tile in await PlanCandidates(related))
                 if (_planned.Add(tile.Key)) _plan.Add(tile);
         if (_tilesUnwritten && (DateTime.UtcNow - _tilesWritten >= TileListWriteEvery || !_plan.Any(Pending))) await WriteTileList();
     }
@@ -380,25 +408,37 @@ public sealed class RegistryGrain(
         return new TileRequest(tile.Rows.Select(Model).ToList(), tile.Cols.Select(Model).ToList(), Kernel);
     }
 
-    /// <summary>Loads a finished tile's scores; says what is wrong when the store does not have it or it cannot be read.</summary>
-    async Task<string?> Absorb(string tileKey)
+    /// <summary>
+    /// Counts a finished tile's pairs as scored (the scores stay in the store) and returns the pairs it shows related; says
+    /// what is wrong when the store does not have it or it cannot be read.
+    /// </summary>
+    async Task<(string? Problem, IReadOnlyList<(string A, string B)> Related)> Absorb(string tileKey)
+    {
+        var (tile, problem) = await Read(tileKey);
+        return tile == null ? (problem, []) : (null, _verified.Add(tileKey, tile, LiveKeys.Contains, Related));
+    }
+
+    async Task<(TileResult? Tile, string? Problem)> Read(string tileKey)
     {
         var key = StoreKeys.Tile(tileKey);
         var bytes = await store.GetAsync(key);
-        if (bytes == null) return $"{key} is not in the store";
-        TileResult tile;
-        try { tile = TileResult.FromBytes(bytes, key); }
-        catch (InvalidInputException e) { return e.Message; }
-        for (var i = 0; i < tile.Rows.Count; i++)
-        for (var j = 0; j < tile.Cols.Count; j++)
-        {
-            var (a, b) = (tile.Rows[i], tile.Cols[j]);
-            _pairs[(a, b)] = (tile.Scores[i, j], tile.Weights[i, j]);
-            if (a == b) continue;
-            (_partners.TryGetValue(a, out var pa) ? pa : _partners[a] = []).Add(b);
-            (_partners.TryGetValue(b, out var pb) ? pb : _partners[b] = []).Add(a);
-            _candidates?.MarkScored(a, b);
-        }
-        return null;
+        if (bytes == null) return (null, $"{key} is not in the store");
+        try { return (TileResult.FromBytes(bytes, key), null); }
+        catch (InvalidInputException e) { return (null, e.Message); }
+    }
+
+    /// <summary>
+    /// A tile read to answer a request. One found gone or corrupt since it was counted is deleted and the request fails,
+    /// saying so; the registry then starts again from its tile list (deactivated), which plans that tile's pairs again
+    /// at the next update, so no answer is ever missing pairs silently.
+    /// </summary>
+    async Task<TileResult> ReadForAnswer(string tileKey)
+    {
+        var (tile, problem) = await Read(tileKey);
+        if (tile != null) return tile;
+        await Discard(tileKey, problem!);
+        DeactivateOnIdle();
+        throw new InvalidOperationException(
+            $"registry '{this.GetPrimaryKeyString()}': {problem}; the tile is deleted and its pairs are scored again at the next scan");
     }
 }

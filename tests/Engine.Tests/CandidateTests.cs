@@ -150,6 +150,39 @@ public class CandidateTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ClosureGrownRoundByRoundAddsWhatOneRoundOverEveryPairDoes()
+    {
+        // 60 models in families of 6, each family a random tree of related pairs, handed over in five rounds.
+        var random = new Random(11);
+        var related = new List<(long, long)>();
+        for (var f = 0; f < 10; f++)
+            for (var m = 1; m < 6; m++)
+                related.Add((6 * f + random.Next(m), 6 * f + m));
+        var shuffled = related.OrderBy(_ => random.Next()).ToList();
+
+        var once = new CandidatePairs();
+        once.AddClosure(related, maxDegree: 64);
+        var rounds = new CandidatePairs();
+        var graph = new RelatedGraph(maxDegree: 64);
+        var added = 0;
+        foreach (var round in shuffled.Chunk(7)) added += rounds.AddClosure(graph, round).Count;
+
+        Assert.Equal(once.All.Select(p => (p.A, p.B)).Order(), rounds.All.Select(p => (p.A, p.B)).Order());
+        Assert.Equal(once.Count, added);
+        Assert.True(added > 0);
+        Assert.Equal(related.Count, graph.Edges);
+        // Nothing known is new: handing the same pairs over again adds nothing.
+        Assert.Empty(rounds.AddClosure(graph, related));
+
+        // A model whose related neighbours pass the degree, within one round or over two, closes nothing around it.
+        var hub = new RelatedGraph(maxDegree: 3);
+        Assert.Equal(3, hub.Add([(0, 1), (0, 2)]).Count + hub.Add([(0, 3)]).Count);
+        Assert.Empty(hub.Add([(0, 4), (0, 5)]));
+        hub.Remove(new HashSet<long> { 0 });
+        Assert.Equal(0, hub.Edges);
+    }
+
+    [Fact]
     public void CalibrationSamplesAreRepeatableAndAvoidCandidates()
     {
         var population = Enumerable.Range(0, 50).Select(i => (long)i).ToList();

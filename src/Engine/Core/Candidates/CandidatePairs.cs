@@ -4,9 +4,12 @@ namespace Reef.Engine.Candidates;
 /// The pairs a registry verifies, unordered (smaller key first), each with the sources that proposed it: O(N·k), never
 /// N². Built model by model, so a model added later adds only its own pairs.
 /// </summary>
-public sealed class CandidatePairs
+/// <param name="trackAdded">Keep the pairs added since <see cref="TakeAdded"/> was last called (a registry verifies those
+/// next, without walking every pair it holds).</param>
+public sealed class CandidatePairs(bool trackAdded = false)
 {
     readonly Dictionary<(long, long), CandidateSource> _pairs = new();
+    readonly List<(long, long)> _added = [];
 
     public int Count => _pairs.Count;
 
@@ -21,7 +24,20 @@ public sealed class CandidatePairs
     {
         if (a == b) return;
         var key = Order(a, b);
-        _pairs[key] = _pairs.GetValueOrDefault(key) | source;
+        if (_pairs.TryGetValue(key, out var sources)) _pairs[key] = sources | source;
+        else
+        {
+            _pairs[key] = source;
+            if (trackAdded) _added.Add(key);
+        }
+    }
+
+    /// <summary>The pairs added since the last call (smaller model first), when tracking; empties the list.</summary>
+    public IReadOnlyList<(long A, long B)> TakeAdded()
+    {
+        var added = _added.ToList();
+        _added.Clear();
+        return added;
     }
 
     /// <summary>
@@ -69,26 +85,21 @@ public sealed class CandidatePairs
     /// neighbourhood: that would be quadratic in its family; its fine-tunes keep their own neighbours. Returns the pairs
     /// added, for the caller to verify and then close again, until none are added.
     /// </summary>
-    public IReadOnlyList<(long A, long B)> AddClosure(IEnumerable<(long A, long B)> derived, int maxDegree)
+    public IReadOnlyList<(long A, long B)> AddClosure(IEnumerable<(long A, long B)> derived, int maxDegree) =>
+        AddClosure(new RelatedGraph(maxDegree), derived);
+
+    /// <summary>
+    /// The closure grown from <paramref name="graph"/> as it stands by the pairs <paramref name="derived"/> adds to it:
+    /// a registry keeps one graph and hands it each round's related pairs, so a round costs what it verified.
+    /// </summary>
+    public IReadOnlyList<(long A, long B)> AddClosure(RelatedGraph graph, IEnumerable<(long A, long B)> derived)
     {
-        var neighbours = new Dictionary<long, List<long>>();
-        foreach (var (a, b) in derived)
-        {
-            if (a == b) continue;
-            (neighbours.TryGetValue(a, out var la) ? la : neighbours[a] = []).Add(b);
-            (neighbours.TryGetValue(b, out var lb) ? lb : neighbours[b] = []).Add(a);
-        }
         var added = new List<(long, long)>();
-        foreach (var around in neighbours.Values)
+        foreach (var (a, b) in graph.Add(derived))
         {
-            if (around.Count > maxDegree) continue;
-            for (var i = 0; i < around.Count; i++)
-            for (var j = i + 1; j < around.Count; j++)
-            {
-                if (Contains(around[i], around[j])) continue;
-                Add(around[i], around[j], CandidateSource.Closure);
-                added.Add(Order(around[i], around[j]));
-            }
+            if (Contains(a, b)) continue;
+            Add(a, b, CandidateSource.Closure);
+            added.Add((a, b));
         }
         return added;
     }
@@ -97,6 +108,7 @@ public sealed class CandidatePairs
     public void RemoveModels(IReadOnlySet<long> gone)
     {
         foreach (var pair in _pairs.Keys.Where(p => gone.Contains(p.Item1) || gone.Contains(p.Item2)).ToList()) _pairs.Remove(pair);
+        _added.RemoveAll(p => gone.Contains(p.Item1) || gone.Contains(p.Item2));
     }
 
     static (long, long) Order(long a, long b) => a < b ? (a, b) : (b, a);

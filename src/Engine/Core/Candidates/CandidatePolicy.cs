@@ -10,7 +10,7 @@ namespace Reef.Engine.Candidates;
 /// <param name="ReefFloor">Sketch score (≈ mean CKA at the sketch's depths) above which a REEF neighbour is verified.</param>
 /// <param name="WeightFloor">Weight-sketch score (≈ mean correlation of the invariants) above which a weight neighbour is verified.</param>
 /// <param name="Samples">Random non-candidate pairs per model, verified for the null.</param>
-/// <param name="MaxClosureDegree">A model with more derived neighbours than this does not have its neighbourhood closed (see <see cref="CandidatePairs.AddClosure"/>).</param>
+/// <param name="MaxClosureDegree">A model with more derived neighbours than this does not have its neighbourhood closed (see <see cref="RelatedGraph"/>).</param>
 /// <param name="RelatedReef">
 /// Exact REEF-layer CKA at or above which a verified pair counts as related for the closure. Exact scores are far less
 /// noisy than sketches, so these sit below the sketch floors: on the quick zoo unrelated pairs' weight scores are

@@ -6,8 +6,8 @@ namespace Reef.Engine.Candidates;
 /// Which pairs of a registry are verified when it does not score every pair: the models' sketches in one index per
 /// signal, each model's candidate pairs (its neighbours, calibration samples, and the closure over pairs that verified
 /// as related), and the tiles that verify the ones not yet scored: one model against its unscored partners, keyed by
-/// content as every tile is. Memory is O(N) sketches and O(N·k) pairs. Models are fingerprint keys; Orleans-free, the
-/// registry grain holds one.
+/// content as every tile is. Memory is O(N) sketches and O(N·k) pairs; which pairs have scores is the caller's to say
+/// (<see cref="VerifiedPairs"/> in a registry). Models are fingerprint keys; Orleans-free, the registry grain holds one.
 /// </summary>
 public sealed class CandidateRegistry : IDisposable
 {
@@ -17,7 +17,7 @@ public sealed class CandidateRegistry : IDisposable
     readonly Dictionary<string, long> _ids = new();
     readonly List<string> _keys = [];
     readonly HashSet<long> _searched = [];
-    readonly HashSet<(long, long)> _scored = [];
+    readonly RelatedGraph _related;
     readonly Dictionary<long, (float[] Reef, float[]? Weights)> _sketches = new();
 
     /// <param name="policy">How many neighbours, floors, samples.</param>
@@ -25,11 +25,12 @@ public sealed class CandidateRegistry : IDisposable
     public CandidateRegistry(CandidatePolicy policy, bool exact)
     {
         _policy = policy;
+        _related = new RelatedGraph(policy.MaxClosureDegree);
         _reef = exact ? new ExactNeighbourIndex(ReefSketch.Dimensions) : new HnswNeighbourIndex(ReefSketch.Dimensions);
         _weights = exact ? new ExactNeighbourIndex(WeightSketch.Dimensions) : new HnswNeighbourIndex(WeightSketch.Dimensions);
     }
 
-    public CandidatePairs Pairs { get; } = new();
+    public CandidatePairs Pairs { get; } = new(trackAdded: true);
 
     /// <summary>Models in the indexes (removed ones not counted).</summary>
     public int Count => _ids.Count;
@@ -103,38 +104,38 @@ public sealed class CandidateRegistry : IDisposable
         }
         if (gone.Count == 0) return;
         Pairs.RemoveModels(gone);
-        _scored.RemoveWhere(p => gone.Contains(p.Item1) || gone.Contains(p.Item2));
+        _related.Remove(gone);
     }
 
     /// <summary>
-    /// Adds the closure over the scored pairs <paramref name="related"/> says are related (exact scores above the floors);
-    /// returns how many pairs it added, which the next tiles verify.
+    /// Grows the closure by pairs verified as related (exact scores above the floors): those not known yet join the
+    /// related graph, and the pairs two hops apart they make become candidates, which the next tiles verify. Pairs of a
+    /// model not in the index are left for a later call. Returns how many pairs it added.
     /// </summary>
-    public int Close(Func<string, string, bool> related) =>
-        Pairs.AddClosure(Pairs.All.Where(p => _scored.Contains((p.A, p.B)) && related(_keys[(int)p.A], _keys[(int)p.B]))
-            .Select(p => (p.A, p.B)).ToList(), _policy.MaxClosureDegree).Count;
-
-    /// <summary>Records that the pair of two keys has scores (from a finished tile).</summary>
-    public void MarkScored(string a, string b)
-    {
-        if (_ids.TryGetValue(a, out var x) && _ids.TryGetValue(b, out var y)) _scored.Add(x < y ? (x, y) : (y, x));
-    }
+    public int Close(IEnumerable<(string A, string B)> related) =>
+        Pairs.AddClosure(_related, related
+            .Where(p => _ids.ContainsKey(p.A) && _ids.ContainsKey(p.B))
+            .Select(p => (_ids[p.A], _ids[p.B]))).Count;
 
     /// <summary>The candidate pairs of two keys: which sources proposed them (None: not a candidate).</summary>
     public CandidateSource SourcesOf(string a, string b) =>
         _ids.TryGetValue(a, out var x) && _ids.TryGetValue(b, out var y) ? Pairs.SourcesOf(x, y) : CandidateSource.None;
 
     /// <summary>
-    /// Tiles for the candidate pairs not yet scored: each model (in key order) against its unscored partners that come
-    /// after it, at most <paramref name="width"/> a tile.
+    /// Tiles for candidate pairs not yet scored: each model (in key order) against its unscored partners that come after
+    /// it, at most <paramref name="width"/> a tile. With <paramref name="everything"/>, every candidate pair is looked at
+    /// (a fresh plan); without, only the pairs added since the last call (a round of a running plan: those before it are
+    /// in tiles already planned).
     /// </summary>
-    public IReadOnlyList<MatrixTile> Tiles(int width, string kind)
+    public IReadOnlyList<MatrixTile> Tiles(int width, string kind, Func<string, string, bool> scored, bool everything)
     {
+        var added = Pairs.TakeAdded();
+        var pairs = everything ? Pairs.All.Select(p => (p.A, p.B)) : added;
         var partners = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (a, b, _) in Pairs.All)
+        foreach (var (a, b) in pairs)
         {
-            if (_scored.Contains((a, b))) continue;
             var (ka, kb) = (_keys[(int)a], _keys[(int)b]);
+            if (scored(ka, kb)) continue;
             var (row, col) = string.CompareOrdinal(ka, kb) < 0 ? (ka, kb) : (kb, ka);
             (partners.TryGetValue(row, out var list) ? list : partners[row] = []).Add(col);
         }

@@ -15,6 +15,14 @@ public sealed record TileResult(IReadOnlyList<string> Rows, IReadOnlyList<string
     /// <summary>Longest list of keys a stored tile may claim: a registry tile is 64 models a side.</summary>
     const int MaxModels = 1 << 16;
 
+    /// <summary>Every pair of the tile, row key first (the scores' orientation).</summary>
+    public IEnumerable<(string Row, string Col, PairScore Reef, double Weights)> Pairs()
+    {
+        for (var i = 0; i < Rows.Count; i++)
+        for (var j = 0; j < Cols.Count; j++)
+            yield return (Rows[i], Cols[j], Scores[i, j], Weights[i, j]);
+    }
+
     public byte[] ToBytes()
     {
         using var buffer = new MemoryStream();
