@@ -3,7 +3,13 @@
 p-values, verdicts, families and lineage. Scores and log10 p-values may differ by the tolerance (float32 weight
 signatures and tile boundaries move the last digits); verdicts, families and lineage must be identical.
 
-Usage: scripts/compare-scans.py BEFORE_DIR AFTER_DIR [--tolerance 1e-6]
+With --candidates, AFTER is a scan of the same hub that verified candidate pairs only (`--pairs candidates`) and BEFORE
+one that scored every pair: scores must agree on the pairs AFTER verified, the derived pairs must be the same ones,
+families and lineage identical, and of eval.json the figures that do not count unrelated pairs (families, lineage,
+truly derived judged derived, unrelated judged derived) equal. p-values are not compared there: the null is fitted
+from samples.
+
+Usage: scripts/compare-scans.py BEFORE_DIR AFTER_DIR [--tolerance 1e-6] [--candidates]
 Exit 0 when they agree, 1 with the differences listed otherwise."""
 import json, math, sys
 
@@ -21,12 +27,14 @@ def main():
     tol = float(sys.argv[sys.argv.index("--tolerance") + 1]) if "--tolerance" in sys.argv else 1e-6
     if len(args) < 2: sys.exit(__doc__)
     before_dir, after_dir = args[0], args[1]
+    candidates = "--candidates" in sys.argv
     problems, worst = [], {}
     a, b = load(before_dir, "matrix.json"), load(after_dir, "matrix.json")
     if a["ids"] != b["ids"]: problems.append("ids differ")
     else:
         ids = a["ids"]
-        for key in ["reef_layer", "best_pair", "alignment", "weights", "p_values", "log10_p"]:
+        verified = 0
+        for key in ["reef_layer", "best_pair", "alignment", "weights"] + ([] if candidates else ["p_values", "log10_p"]):
             ma, mb = a.get(key), b.get(key)
             if (ma is None) != (mb is None): problems.append(f"{key}: present in one only"); continue
             if ma is None: continue
@@ -34,23 +42,51 @@ def main():
             for i in range(len(ids)):
                 for j in range(len(ids)):
                     x, y = ma[i][j], mb[i][j]
+                    if candidates:
+                        if b["verdicts"][i][j] is None: continue
+                        if key == "reef_layer" and i < j: verified += 1
                     if key == "p_values" and i != j and x is not None and y is not None:
                         # p-values span hundreds of orders of magnitude: compare them where they are not tiny
                         if max(x, y) < 1e-12: continue
                     if not close(x, y, tol): problems.append(f"{key}[{ids[i]}][{ids[j]}]: {x} vs {y}")
                     elif x is not None and y is not None: worst[key] = max(worst[key], abs(x - y))
+        derived = 0
         for i in range(len(ids)):
             for j in range(len(ids)):
-                if a["verdicts"][i][j] != b["verdicts"][i][j]:
-                    problems.append(f"verdict {ids[i]} x {ids[j]}: {a['verdicts'][i][j]} vs {b['verdicts'][i][j]}")
+                va, vb = a["verdicts"][i][j], b["verdicts"][i][j]
+                if candidates and i != j:
+                    if i < j and va == "derived": derived += 1
+                    if (va == "derived") != (vb == "derived"):
+                        problems.append(f"verdict {ids[i]} x {ids[j]}: {va} scoring every pair, {vb or 'not verified'} among candidates")
+                elif va != vb:
+                    problems.append(f"verdict {ids[i]} x {ids[j]}: {va} vs {vb}")
+        if candidates:
+            n = len(ids)
+            print(f"{derived} derived pairs scoring every pair; {verified} of {n * (n - 1) // 2} pairs verified among candidates")
     fa, fb = load(before_dir, "families.json"), load(after_dir, "families.json")
     strip = lambda f: [(fam["members"], fam["lineage"]) for fam in f["families"]]
     if strip(fa) != strip(fb): problems.append("families or lineage differ")
     ea, eb = load(before_dir, "eval.json"), load(after_dir, "eval.json")
     if ea is not None and eb is not None:
-        for key in sorted(set(ea) | set(eb)):
-            if key in ("run", "format_version"): continue
-            if not same(ea.get(key), eb.get(key), tol): problems.append(f"eval.json '{key}' differs")
+        if candidates:
+            figures = {
+                "families": lambda e: e["families"],
+                "lineage": lambda e: e["lineage"],
+                "lineage_scores_only": lambda e: e["lineage_scores_only"],
+                "truly derived judged derived": lambda e: e["confusion"]["derived"]["derived"],
+                "unrelated judged derived": lambda e: e["confusion"]["unrelated"]["derived"],
+            }
+            for name, figure in figures.items():
+                x, y = figure(ea), figure(eb)
+                if not same(x, y, tol): problems.append(f"eval.json {name}: {x} scoring every pair, {y} among candidates")
+            print(f"ARI {ea['families']['ari']} / {eb['families']['ari']}; lineage from scores {ea['lineage_scores_only']['edge_accuracy']} / "
+                  f"{eb['lineage_scores_only']['edge_accuracy']}, with metadata {ea['lineage']['edge_accuracy']} / {eb['lineage']['edge_accuracy']}; "
+                  f"truly derived judged derived {figures['truly derived judged derived'](ea)} / {figures['truly derived judged derived'](eb)}; "
+                  f"unrelated judged derived {figures['unrelated judged derived'](ea)} / {figures['unrelated judged derived'](eb)}")
+        else:
+            for key in sorted(set(ea) | set(eb)):
+                if key in ("run", "format_version"): continue
+                if not same(ea.get(key), eb.get(key), tol): problems.append(f"eval.json '{key}' differs")
     for p in problems[:50]: print(p)
     print(f"{len(ids) if a['ids'] == b['ids'] else '?'} models; largest score differences: " +
           ", ".join(f"{k} {v:.2e}" for k, v in worst.items()))

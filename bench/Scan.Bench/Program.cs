@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 // Scan benchmarks.
 //   reef-bench-scan registry [MODELS=1000] [LAYERS=32] [N=200]
 //       A synthetic registry: every pair scored through the registry's tiles (RegistryTile, as the tile grains
-//       run it), pairs per second and achieved GFLOP/s against a plain float64 matmul of one tile's shape.
+//       run it, a float32 product), pairs per second and achieved GFLOP/s against a plain float32 matmul of one tile's shape.
 //   reef-bench-scan hub HUB [SAMPLES=200]
 //       Wall time of `reef scan HUB` embedded vs on a 3-silo loopback cluster (redis-server, 2 accelerator
 //       silos and a CPU silo as processes), each from an empty state.

@@ -299,11 +299,34 @@ public sealed class RegistryGrain(
             }
         }
         _candidates.Add(fresh);
-        _candidates.SearchNew();
+        // Models searched in an earlier life of this registry take back what their search proposed; only new ones search,
+        // so a grown hub verifies the new models' pairs and not other neighbours and samples of its old ones.
+        foreach (var (key, _, _) in fresh)
+            if (await StoredProposals(key) is { } proposals) _candidates.Restore(proposals);
+        foreach (var proposals in _candidates.SearchNew())
+            await store.PutAsync(ProposalsKey(proposals.Key), proposals.ToBytes());
         // Models new to the index close over every related pair known (read from the store on activation, or scored
         // before their sketches could be had); the graph skips pairs it holds.
         _candidates.Close(fresh.Count > 0 ? _verified.Related : related ?? []);
         return _candidates.Tiles(CandidateTileWidth, TileKind, _verified.IsScored, everything: related == null);
+    }
+
+    string ProposalsKey(string key) => StoreKeys.CandidateProposals(this.GetPrimaryKeyString(), key, CandidatePolicy.Default.ToString());
+
+    /// <summary>What a model's search proposed in an earlier life of this registry; null when not stored, or unusable (then searched again).</summary>
+    async Task<CandidateProposals?> StoredProposals(string key)
+    {
+        var storeKey = ProposalsKey(key);
+        if (await store.GetAsync(storeKey) is not { } bytes) return null;
+        try { return CandidateProposals.FromBytes(bytes, key, storeKey); }
+        catch (InvalidInputException e)
+        {
+            var what = $"{e.Message}; {key} searched again";
+            log.LogWarning("registry {Registry}: {Repair}", this.GetPrimaryKeyString(), what);
+            _repaired.Add(what);
+            await store.DeleteAsync(storeKey);
+            return null;
+        }
     }
 
     /// <summary>Whether a scored pair is related enough to close over (exact scores, <see cref="CandidatePolicy.RelatedReef"/>).</summary>

@@ -201,6 +201,52 @@ public class CandidateTests(ITestOutputHelper output)
         Assert.DoesNotContain(first.All, p => p.A == p.B);
     }
 
+    /// <summary>
+    /// A registry that starts again over a grown hub takes back what its old models' searches proposed (through their
+    /// stored bytes) and searches only the new ones: every old pair comes back with its sources, and every pair added
+    /// involves a new model. Searching the old models again would draw other samples from the larger population.
+    /// </summary>
+    [Fact]
+    public void ARegistryThatStartsAgainRestoresOldSearchesAndSearchesOnlyNewModels()
+    {
+        var random = new Random(21);
+        var centres = Enumerable.Range(0, 22).Select(_ => Unit(Gaussian(random, ReefSketch.Dimensions))).ToList();
+        var sketches = Enumerable.Range(0, 110).Select(i => Unit(centres[i / 5].Zip(Gaussian(random, ReefSketch.Dimensions), (c, g) => c + 0.05f * g).ToArray())).ToList();
+        var keys = Enumerable.Range(0, 110).Select(i => $"k{i * 7919 % 110:D3}").ToList();
+        List<(string, float[], float[]?)> Models(int count) => Enumerable.Range(0, count).Select(i => (keys[i], sketches[i], (float[]?)null)).ToList();
+
+        using var first = new CandidateRegistry(CandidatePolicy.Default, exact: true);
+        first.Add(Models(100));
+        var stored = first.SearchNew().ToDictionary(p => p.Key, p => p.ToBytes());
+        Assert.Equal(100, stored.Count);
+        var before = PairsByKey(first);
+
+        using var again = new CandidateRegistry(CandidatePolicy.Default, exact: true);
+        again.Add(Models(110));
+        foreach (var (key, bytes) in stored) Assert.True(again.Restore(CandidateProposals.FromBytes(bytes, key, "proposals/" + key)));
+        var searched = again.SearchNew();
+        Assert.Equal(keys[100..].Order(), searched.Select(p => p.Key).Order());
+        var after = PairsByKey(again);
+        foreach (var (pair, sources) in before)
+            Assert.True(after.TryGetValue(pair, out var s) && (s & sources) == sources, $"{pair} lost");
+        var newKeys = keys[100..].ToHashSet();
+        var fresh = after.Keys.Except(before.Keys).ToList();
+        Assert.NotEmpty(fresh);
+        Assert.All(fresh, p => Assert.True(newKeys.Contains(p.Item1) || newKeys.Contains(p.Item2), $"{p}: a pair of old models"));
+
+        // Stored proposals are verified before use: a flipped byte, another model's, a truncation.
+        var bytes0 = stored[keys[0]];
+        var flipped = (byte[])bytes0.Clone();
+        flipped[6] ^= 1;
+        Assert.Contains("checksum", Assert.Throws<InvalidInputException>(() => CandidateProposals.FromBytes(flipped, keys[0], "p")).Message);
+        Assert.Contains("not " + keys[1], Assert.Throws<InvalidInputException>(() => CandidateProposals.FromBytes(bytes0, keys[1], "p")).Message);
+        Assert.Contains("truncated", Assert.Throws<InvalidInputException>(() => CandidateProposals.FromBytes(bytes0[..10], keys[0], "p")).Message);
+    }
+
+    static Dictionary<(string, string), CandidateSource> PairsByKey(CandidateRegistry registry) =>
+        registry.Pairs.All.ToDictionary(p => string.CompareOrdinal(registry.KeyOf(p.A), registry.KeyOf(p.B)) < 0
+            ? (registry.KeyOf(p.A), registry.KeyOf(p.B)) : (registry.KeyOf(p.B), registry.KeyOf(p.A)), p => p.Sources);
+
     [Fact]
     public void StoredSketchesAreVerifiedBeforeUse()
     {

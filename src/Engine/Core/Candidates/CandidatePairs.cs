@@ -42,28 +42,30 @@ public sealed class CandidatePairs(bool trackAdded = false)
 
     /// <summary>
     /// Searches <paramref name="index"/> for model <paramref name="key"/>'s neighbours and adds those
-    /// <paramref name="policy"/> keeps; returns how many it added or marked.
+    /// <paramref name="policy"/> keeps; returns the neighbours it added or marked.
     /// </summary>
-    public int AddNeighbours(INeighbourIndex index, long key, float[] sketch, CandidatePolicy policy, CandidateSource source)
+    public IReadOnlyList<long> AddNeighbours(INeighbourIndex index, long key, float[] sketch, CandidatePolicy policy, CandidateSource source)
     {
         var floor = source == CandidateSource.Weights ? policy.WeightFloor : policy.ReefFloor;
-        var added = 0;
+        var added = new List<long>();
         foreach (var n in policy.Select(index.Search(sketch, policy.Widest + 1), key, floor))
         {
             Add(key, n.Key, source);
-            added++;
+            added.Add(n.Key);
         }
         return added;
     }
 
     /// <summary>
     /// Adds <paramref name="count"/> pairs of model <paramref name="key"/> with models drawn at random from
-    /// <paramref name="population"/> that are not already its candidates; the draw depends only on the key, so a rescan
-    /// draws the same ones.
+    /// <paramref name="population"/> that are not already its candidates; returns them. The draw depends only on the key
+    /// and the population, so a rescan of the same hub draws the same ones (a registry keeps what each search proposed,
+    /// <see cref="CandidateProposals"/>, so a grown hub does not draw its old models' samples again).
     /// </summary>
-    public void AddSamples(long key, IReadOnlyList<long> population, int count)
+    public IReadOnlyList<long> AddSamples(long key, IReadOnlyList<long> population, int count)
     {
-        if (population.Count < 2) return;
+        var drawn = new List<long>();
+        if (population.Count < 2) return drawn;
         // Seeded from the key alone (HashCode is randomized per process): a rescan must draw the same pairs.
         var random = new Random(unchecked((int)(key * 0x9E3779B1L) ^ (int)(key >> 32)));
         var wanted = Math.Min(count, population.Count - 1);
@@ -73,8 +75,10 @@ public sealed class CandidatePairs(bool trackAdded = false)
             var other = population[random.Next(population.Count)];
             if (other == key || Contains(key, other)) continue;
             Add(key, other, CandidateSource.Sample);
+            drawn.Add(other);
             added++;
         }
+        return drawn;
     }
 
     /// <summary>

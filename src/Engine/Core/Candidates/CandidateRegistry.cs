@@ -37,6 +37,9 @@ public sealed class CandidateRegistry : IDisposable
 
     public bool Contains(string key) => _ids.ContainsKey(key);
 
+    /// <summary>The fingerprint key of a model's index id (the ids <see cref="Pairs"/> holds).</summary>
+    public string KeyOf(long id) => _keys[(int)id];
+
     /// <summary>Adds models with their sketches (a null weight sketch: the model has no weight signature), in one batch.</summary>
     public void Add(IReadOnlyList<(string Key, float[] Reef, float[]? Weights)> models)
     {
@@ -53,25 +56,46 @@ public sealed class CandidateRegistry : IDisposable
     }
 
     /// <summary>
-    /// Searches the neighbours of every model not searched yet and draws its calibration samples; returns how many
-    /// models were searched. A model added later finds its old neighbours, and they it, through its own search.
+    /// Searches the neighbours of every model not searched yet and draws its calibration samples; returns what each
+    /// searched model proposed, for the store: a registry that starts again restores those (<see cref="Restore"/>) rather
+    /// than searching again in a hub that has grown since, where old models would find other neighbours and draw other
+    /// samples, and pairs of old models would be verified again. A model added later finds its old neighbours, and they
+    /// it, through its own search.
     /// </summary>
-    public int SearchNew()
+    public IReadOnlyList<CandidateProposals> SearchNew()
     {
-        if (_searched.Count == _keys.Count) return 0;
+        if (_searched.Count == _keys.Count) return [];
         var population = _sketches.Keys.Order().ToList();
         var policy = Floors();
-        var searched = 0;
+        var searched = new List<CandidateProposals>();
         for (long id = 0; id < _keys.Count; id++)
         {
             if (!_searched.Add(id)) continue;
             var (reef, weights) = _sketches[id];
-            Pairs.AddNeighbours(_reef, id, reef, policy, CandidateSource.Reef);
-            if (weights != null) Pairs.AddNeighbours(_weights, id, weights, policy, CandidateSource.Weights);
-            Pairs.AddSamples(id, population, _policy.Samples);
-            searched++;
+            var proposed = new Dictionary<long, CandidateSource>();
+            void Propose(IEnumerable<long> partners, CandidateSource source)
+            {
+                foreach (var p in partners) proposed[p] = proposed.GetValueOrDefault(p) | source;
+            }
+            Propose(Pairs.AddNeighbours(_reef, id, reef, policy, CandidateSource.Reef), CandidateSource.Reef);
+            if (weights != null) Propose(Pairs.AddNeighbours(_weights, id, weights, policy, CandidateSource.Weights), CandidateSource.Weights);
+            Propose(Pairs.AddSamples(id, population, _policy.Samples), CandidateSource.Sample);
+            searched.Add(new CandidateProposals(_keys[(int)id], proposed.Select(p => (_keys[(int)p.Key], p.Value)).ToList()));
         }
         return searched;
+    }
+
+    /// <summary>
+    /// Takes back what a model's search proposed in an earlier life of the registry, in place of searching again; partners
+    /// not in the index are left out. False (nothing done) when the model is not in the index or was searched already.
+    /// </summary>
+    public bool Restore(CandidateProposals proposals)
+    {
+        if (!_ids.TryGetValue(proposals.Key, out var id) || _searched.Contains(id)) return false;
+        foreach (var (partner, sources) in proposals.Partners)
+            if (_ids.TryGetValue(partner, out var other)) Pairs.Add(id, other, sources);
+        _searched.Add(id);
+        return true;
     }
 
     /// <summary>The policy with each signal's floor raised to where this hub's random pairs stop (<see cref="SketchFloor"/>).</summary>

@@ -22,12 +22,18 @@ public static class PackedKernelFeatures
         return full.index_select(1, flat).mul(weights.unsqueeze(0)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The packed rows of every layer of <paramref name="fingerprint"/>.</summary>
-    public static Tensor Build(Fingerprints.Fingerprint fingerprint, Kernel kernel, Fingerprints.Preprocessing preprocessing)
+    /// <summary>
+    /// The packed rows of every layer of <paramref name="fingerprint"/>, in <paramref name="dtype"/> (float64 or float32;
+    /// computed in float64 and rounded once).
+    /// </summary>
+    public static Tensor Build(Fingerprints.Fingerprint fingerprint, Kernel kernel, Fingerprints.Preprocessing preprocessing,
+        ScalarType dtype = ScalarType.Float64)
     {
-        if (kernel == Kernel.Linear) return Linear(fingerprint, preprocessing);
+        if (dtype is not (ScalarType.Float64 or ScalarType.Float32)) throw new ArgumentException($"packed features are float64 or float32, not {dtype}");
+        if (kernel == Kernel.Linear) return Linear(fingerprint, preprocessing, dtype);
         using var full = KernelFeatures.Build(fingerprint, kernel, preprocessing);
-        return Pack(full, fingerprint.Count);
+        using var packed = Pack(full, fingerprint.Count);
+        return packed.to_type(dtype);
     }
 
     /// <summary>
@@ -36,19 +42,21 @@ public static class PackedKernelFeatures
     /// to pick half of them cost a verification batch three quarters of its time (7.7 of 10 ms a model at n = 200,
     /// L = 32). The same numbers as <see cref="Pack"/> of <see cref="KernelFeatures.Build"/>, up to rounding.
     /// </summary>
-    static Tensor Linear(Fingerprints.Fingerprint fingerprint, Fingerprints.Preprocessing preprocessing)
+    static Tensor Linear(Fingerprints.Fingerprint fingerprint, Fingerprints.Preprocessing preprocessing, ScalarType dtype)
     {
         if (!fingerprint.Grams.TryGetValue(preprocessing, out var grams))
             throw new ArgumentException($"fingerprint of {fingerprint.Model.Path} has no {preprocessing} Grams");
         var n = fingerprint.Count;
         var width = n * (n + 1) / 2;
-        var packed = empty([grams.Count, width], ScalarType.Float64);
-        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(packed.bytes);
+        var packed = empty([grams.Count, width], dtype);
+        var doubles = dtype == ScalarType.Float64 ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(packed.bytes) : default;
+        var floats = dtype == ScalarType.Float32 ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(packed.bytes) : default;
+        var scratch = dtype == ScalarType.Float64 ? null : new double[width];
         var sqrt2 = Math.Sqrt(2.0);
         for (var l = 0; l < grams.Count; l++)
         {
             var gram = grams[l];
-            var row = values.Slice(l * width, width);
+            Span<double> row = scratch != null ? scratch : doubles.Slice(l * width, width);
             var squares = 0.0;
             for (int i = 0, at = 0; i < n; i++)
             {
@@ -63,9 +71,14 @@ public static class PackedKernelFeatures
                 }
             }
             // An all-zero kernel (a layer with no variation) has no direction: left zero, CKA 0.
-            if (squares == 0) continue;
-            var inverse = 1 / Math.Sqrt(squares);
-            for (var k = 0; k < width; k++) row[k] *= inverse;
+            var inverse = squares == 0 ? 0 : 1 / Math.Sqrt(squares);
+            if (scratch == null)
+                for (var k = 0; k < width; k++) row[k] *= inverse;
+            else
+            {
+                var into = floats.Slice(l * width, width);
+                for (var k = 0; k < width; k++) into[k] = (float)(row[k] * inverse);
+            }
         }
         return packed;
     }

@@ -35,6 +35,13 @@ public static class StoreKeys
     public static string WeightSketch(string signatureKey) =>
         "sketches/weights/" + Hash($"{signatureKey}\n{Candidates.WeightSketch.Version}\n{Candidates.SketchFile.FormatVersion}");
 
+    /// <summary>
+    /// What a model's candidate search proposed in one registry: registry-specific (another registry searches its own hub),
+    /// and tied to the search's policy, so a changed policy searches again.
+    /// </summary>
+    public static string CandidateProposals(string registry, string fingerprintKey, string policy) =>
+        "proposals/" + Hash($"{registry}\n{fingerprintKey}\n{policy}\n{Candidates.CandidateProposals.FormatVersion}");
+
     public static string Probes(string probeHash) => "probes/" + probeHash;
 
     public static string Tile(string tileKey) => "tiles/" + tileKey;
