@@ -34,10 +34,16 @@ public sealed class RegistryGrain(
     const int CandidateTileWidth = 32;
     /// <summary>Up to this many models the candidate indexes compare every sketch; above, HNSW.</summary>
     const int ExactIndexUpTo = 5_000;
+    /// <summary>How long one timer tick may plan before the registry answers its callers again.</summary>
+    static readonly TimeSpan PlanSliceFor = TimeSpan.FromSeconds(2);
+    /// <summary>Models read into the candidate index, or searched, per step of a planning slice.</summary>
+    const int PlanStep = 256;
     const string DefaultKernel = "linear";
 
     readonly VerifiedPairs _verified = new();
     CandidateRegistry? _candidates;
+    /// <summary>A candidate plan being made, slice by slice; null when none is (the plan is what <see cref="_plan"/> says).</summary>
+    CandidatePlanning? _planning;
     List<string>? _orderedKeys;
     HashSet<string>? _liveKeys;
     List<MatrixTile> _plan = [];
@@ -255,37 +261,81 @@ public sealed class RegistryGrain(
 
     RegistryProgress Progress() =>
         new(state.State.Models.Count, _plan.Count(t => _done.Contains(t.Key)), _plan.Count,
-            _error == null && _plan.All(t => _done.Contains(t.Key) || _failed.ContainsKey(t.Key)), _error, _failed.Values.ToList(), _repaired.ToList());
+            _error == null && _planning == null && _plan.All(t => _done.Contains(t.Key) || _failed.ContainsKey(t.Key)), _error, _failed.Values.ToList(), _repaired.ToList());
 
-    async Task Replan()
+    /// <summary>
+    /// Plans the tiles this registry's models need. Every pair: at once (a few thousand models at most). Candidates: a
+    /// planning is started, which the timer carries out a slice at a time (<see cref="PlanSlice"/>); until it is through
+    /// the registry is not ready.
+    /// </summary>
+    Task Replan()
     {
-        _plan = await Plan();
+        if (PairMode == PairModes.Candidates)
+        {
+            _candidates ??= new CandidateRegistry(CandidatePolicy.Default, exact: state.State.Models.Count <= ExactIndexUpTo);
+            // Keys no model holds any more (a model's weights replaced) leave the index and the counted pairs.
+            var gone = _candidates.Keys.Where(k => !LiveKeys.Contains(k)).ToList();
+            _candidates.Remove(gone);
+            _verified.Remove(gone);
+            _planning = new CandidatePlanning(LiveKeys.Where(k => !_candidates.Contains(k)).Order(StringComparer.Ordinal), SignatureKeys());
+            SetPlan([]);
+        }
+        else SetPlan(TilePlan.Plan(state.State.Models.Values, _verified.IsScored, TileSize, TileKind));
+        return Task.CompletedTask;
+    }
+
+    void SetPlan(IReadOnlyList<MatrixTile> plan)
+    {
+        _plan = plan.ToList();
         _planned = _plan.Select(t => t.Key).ToHashSet();
         // A planned tile already done holds pairs no longer counted (a model removed and added again): read it again.
         _done.ExceptWith(_planned);
     }
 
-    async Task<List<MatrixTile>> Plan() =>
-        PairMode == PairModes.Candidates ? (await PlanCandidates(null)).ToList()
-            : TilePlan.Plan(state.State.Models.Values, _verified.IsScored, TileSize, TileKind).ToList();
-
     /// <summary>
-    /// The candidate tiles still to score: the sketches of models new to the index added (from the store; made from the
-    /// fingerprint or signature where the store lacks them), their neighbours searched, and the closure grown by the pairs
-    /// <paramref name="related"/> (a round's newly related pairs). Null: a fresh plan, of every candidate pair not scored.
+    /// One timer tick's share of a candidate planning, at most <see cref="PlanSliceFor"/>: models not in the index read
+    /// into it (their sketches, from the store, made from the fingerprint or signature where the store lacks them), what
+    /// earlier searches proposed restored, then new models searched (what each proposed stored); when all that is
+    /// through, the closure over every related pair known and the tiles of the candidate pairs not yet scored.
     /// </summary>
-    async Task<IReadOnlyList<MatrixTile>> PlanCandidates(IReadOnlyList<(string A, string B)>? related)
+    async Task PlanSlice()
     {
-        _candidates ??= new CandidateRegistry(CandidatePolicy.Default, exact: state.State.Models.Count <= ExactIndexUpTo);
-        var signatures = SignatureKeys();
-        var fresh = new List<(string, float[], float[]?)>();
-        foreach (var key in state.State.Models.Values.Distinct().Order(StringComparer.Ordinal))
+        var planning = _planning!;
+        var candidates = _candidates!;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < PlanSliceFor)
         {
-            if (_candidates.Contains(key)) continue;
+            if (planning.ToIndex.Count > 0)
+            {
+                await IndexSome(planning, candidates);
+                continue;
+            }
+            foreach (var proposals in planning.ToRestore) candidates.Restore(proposals);
+            planning.ToRestore.Clear();
+            // Only models never searched search, so a grown hub verifies the new models' pairs and not other neighbours and
+            // samples of its old ones.
+            var searched = candidates.SearchNew(PlanStep);
+            foreach (var proposals in searched) await store.PutAsync(ProposalsKey(proposals.Key), proposals.ToBytes());
+            if (searched.Count > 0) continue;
+            // Models new to the index close over every related pair known (read from the store on activation, or scored
+            // before their sketches could be had); the graph skips pairs it holds.
+            candidates.Close(planning.Indexed ? _verified.Related : []);
+            _planning = null;
+            SetPlan(candidates.Tiles(CandidateTileWidth, TileKind, _verified.IsScored, everything: true));
+            return;
+        }
+    }
+
+    /// <summary>Reads the next models' sketches into the index, and their stored proposals for restoring.</summary>
+    async Task IndexSome(CandidatePlanning planning, CandidateRegistry candidates)
+    {
+        var fresh = new List<(string, float[], float[]?)>();
+        for (var taken = 0; taken < PlanStep && planning.ToIndex.TryDequeue(out var key); taken++)
+        {
             try
             {
                 var (reef, _) = await store.GetOrMakeSketchAsync(StoreKeys.ReefSketch(key), SketchKind.Reef, async () => ReefSketch.Of(await store.GetFingerprintAsync(key)));
-                var weights = signatures.TryGetValue(key, out var signature)
+                var weights = planning.Signatures.TryGetValue(key, out var signature)
                     ? (await store.GetOrMakeSketchAsync(StoreKeys.WeightSketch(signature), SketchKind.Weights,
                         async () => WeightSketch.Of(await store.GetWeightSignatureAsync(signature)))).Sketch
                     : null;
@@ -298,17 +348,10 @@ public sealed class RegistryGrain(
                 _failed["sketch " + key] = $"no candidates for {key}: {e.Message}";
             }
         }
-        _candidates.Add(fresh);
-        // Models searched in an earlier life of this registry take back what their search proposed; only new ones search,
-        // so a grown hub verifies the new models' pairs and not other neighbours and samples of its old ones.
+        candidates.Add(fresh);
+        planning.Indexed |= fresh.Count > 0;
         foreach (var (key, _, _) in fresh)
-            if (await StoredProposals(key) is { } proposals) _candidates.Restore(proposals);
-        foreach (var proposals in _candidates.SearchNew())
-            await store.PutAsync(ProposalsKey(proposals.Key), proposals.ToBytes());
-        // Models new to the index close over every related pair known (read from the store on activation, or scored
-        // before their sketches could be had); the graph skips pairs it holds.
-        _candidates.Close(fresh.Count > 0 ? _verified.Related : related ?? []);
-        return _candidates.Tiles(CandidateTileWidth, TileKind, _verified.IsScored, everything: related == null);
+            if (await StoredProposals(key) is { } proposals) planning.ToRestore.Add(proposals);
     }
 
     string ProposalsKey(string key) => StoreKeys.CandidateProposals(this.GetPrimaryKeyString(), key, CandidatePolicy.Default.ToString());
@@ -336,7 +379,7 @@ public sealed class RegistryGrain(
     /// <summary>Works on the planned tiles not yet done (after a silo died, the new activation waits for this).</summary>
     RegistryProgress Continue()
     {
-        if (_error == null && _plan.Any(Pending) && _timer == null)
+        if (_error == null && (_planning != null || _plan.Any(Pending)) && _timer == null)
             _timer = this.RegisterGrainTimer(Advance, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromMilliseconds(250)));
         return Progress();
     }
@@ -357,6 +400,11 @@ public sealed class RegistryGrain(
 
     async Task Advance(CancellationToken cancellation)
     {
+        if (_planning != null && _error == null)
+        {
+            await PlanSlice();
+            return;
+        }
         var pending = _plan.Where(Pending).Take(TilesPerSilo * await ActiveSilos()).ToList();
         if (pending.Count == 0 || _error != null)
         {
@@ -395,9 +443,12 @@ public sealed class RegistryGrain(
         }
         _tilesUnwritten |= finished;
         // Candidates close over what just verified as related: the next round's tiles join this update's plan.
-        if (finished && PairMode == PairModes.Candidates)
-            foreach (var tile in await PlanCandidates(related))
+        if (finished && PairMode == PairModes.Candidates && _candidates != null)
+        {
+            _candidates.Close(related);
+            foreach (var tile in _candidates.Tiles(CandidateTileWidth, TileKind, _verified.IsScored, everything: false))
                 if (_planned.Add(tile.Key)) _plan.Add(tile);
+        }
         if (_tilesUnwritten && (DateTime.UtcNow - _tilesWritten >= TileListWriteEvery || !_plan.Any(Pending))) await WriteTileList();
     }
 

@@ -35,6 +35,7 @@ public static class RegistryReader
             var matrix = await ScanRunner.Retry(() => registry.GetMatrixAsync(models.Ids), cancellation);
             return new RegistryRead(models, MatrixAnalysis.Analyze(matrix, useWeights, policy), models.Ids.Count <= denseUpTo ? matrix : null);
         }
+        await UntilReady(registry, cancellation);
         var scored = new List<RegistryPair>();
         for (var from = 0; ; from += PairPageKeys)
         {
@@ -44,5 +45,20 @@ public static class RegistryReader
         }
         var analysis = MatrixAnalysis.Analyze(models, scored, useWeights, policy);
         return new RegistryRead(models, analysis, models.Ids.Count <= denseUpTo ? MatrixAnalysis.Dense(models, analysis) : null);
+    }
+
+    /// <summary>
+    /// Keeps the registry working until it is ready: a candidate registry that has just started again (a new process,
+    /// a silo gone) plans before its pairs say which are calibration samples, and finishes any tiles an update left.
+    /// </summary>
+    static async Task UntilReady(IRegistryGrain registry, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            var progress = await ScanRunner.Retry(registry.ContinueAsync, cancellation);
+            if (progress.Error != null) throw new InvalidOperationException(progress.Error);
+            if (progress.Ready) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
+        }
     }
 }

@@ -17,6 +17,10 @@ public sealed class CandidateRegistry : IDisposable
     readonly Dictionary<string, long> _ids = new();
     readonly List<string> _keys = [];
     readonly HashSet<long> _searched = [];
+    /// <summary>Below this id every model is searched (ids are positions, new models come last).</summary>
+    long _searchedBelow;
+    /// <summary>The floors and the sample population of the models as they are; made again after an add or a removal.</summary>
+    (CandidatePolicy Floors, List<long> Population)? _searchBasis;
     readonly RelatedGraph _related;
     readonly Dictionary<long, (float[] Reef, float[]? Weights)> _sketches = new();
 
@@ -37,6 +41,9 @@ public sealed class CandidateRegistry : IDisposable
 
     public bool Contains(string key) => _ids.ContainsKey(key);
 
+    /// <summary>The models in the index.</summary>
+    public IEnumerable<string> Keys => _ids.Keys;
+
     /// <summary>The fingerprint key of a model's index id (the ids <see cref="Pairs"/> holds).</summary>
     public string KeyOf(long id) => _keys[(int)id];
 
@@ -44,6 +51,7 @@ public sealed class CandidateRegistry : IDisposable
     public void Add(IReadOnlyList<(string Key, float[] Reef, float[]? Weights)> models)
     {
         var fresh = models.Where(m => !_ids.ContainsKey(m.Key)).DistinctBy(m => m.Key).ToList();
+        if (fresh.Count > 0) _searchBasis = null;
         foreach (var m in fresh)
         {
             _ids[m.Key] = _keys.Count;
@@ -62,13 +70,15 @@ public sealed class CandidateRegistry : IDisposable
     /// samples, and pairs of old models would be verified again. A model added later finds its old neighbours, and they
     /// it, through its own search.
     /// </summary>
-    public IReadOnlyList<CandidateProposals> SearchNew()
+    /// <param name="most">Search at most this many (a registry searches a slice at a time); the rest are left for the next call.</param>
+    public IReadOnlyList<CandidateProposals> SearchNew(int most = int.MaxValue)
     {
         if (_searched.Count == _keys.Count) return [];
-        var population = _sketches.Keys.Order().ToList();
-        var policy = Floors();
+        _searchBasis ??= (Floors(), _sketches.Keys.Order().ToList());
+        var (policy, population) = _searchBasis.Value;
         var searched = new List<CandidateProposals>();
-        for (long id = 0; id < _keys.Count; id++)
+        while (_searchedBelow < _keys.Count && _searched.Contains(_searchedBelow)) _searchedBelow++;
+        for (var id = _searchedBelow; id < _keys.Count && searched.Count < most; id++)
         {
             if (!_searched.Add(id)) continue;
             var (reef, weights) = _sketches[id];
@@ -127,6 +137,7 @@ public sealed class CandidateRegistry : IDisposable
             _searched.Add(id);
         }
         if (gone.Count == 0) return;
+        _searchBasis = null;
         Pairs.RemoveModels(gone);
         _related.Remove(gone);
     }
