@@ -132,7 +132,9 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
             if (vc != null)
             {
                 verified++;
-                Assert.Equal(ScanMatrix.Dense(a.ReefLayer)[i][j], ScanMatrix.Dense(c.ReefLayer)[i][j]);
+                // Tiles of other shapes sum their float32 products in another order: equal within the tiles' stated 1e-5.
+                Assert.True(Math.Abs(ScanMatrix.Dense(a.ReefLayer)[i][j]!.Value - ScanMatrix.Dense(c.ReefLayer)[i][j]!.Value) <= 1e-5,
+                    $"{a.Ids[i]} × {a.Ids[j]}: REEF {ScanMatrix.Dense(a.ReefLayer)[i][j]} scoring every pair, {ScanMatrix.Dense(c.ReefLayer)[i][j]} among candidates");
                 Assert.Equal(a.Weights![i][j], c.Weights![i][j]);
             }
             if (va == "derived")

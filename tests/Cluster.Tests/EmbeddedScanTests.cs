@@ -113,7 +113,8 @@ public sealed class EmbeddedScanTests
         double At(string a, string b) => m.Reef(a, b);
         Assert.True(At("family/source", "family/source.permute") > 0.999);
         Assert.True(At("family/source", "family/source.noise") > 0.9);
-        Assert.Equal(1.0, At("other-a", "acme/twin@0123abcd"), 9);
+        // The same weights: CKA 1 up to the tiles' float32 rounding.
+        Assert.Equal(1.0, At("other-a", "acme/twin@0123abcd"), 6);
         Assert.True(At("family/source", "other-a") < 0.8);
         var first = OutputFiles.ReadFamilies(temp.Sub("out")).Families[0].Members;
         Assert.Equal(["family/source", "family/source.noise", "family/source.permute"], first);

@@ -56,4 +56,19 @@ public sealed class ScanReportTests
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("matrix.json", run.Error);
     }
+
+    /// <summary>
+    /// A folder handed to `reef report` may come from anyone: a file that is not a regular file (here a FIFO, which would
+    /// block a plain read for ever) is refused at once, naming it; the output tables are read through the same check.
+    /// </summary>
+    [Fact]
+    public void ReportOfAFolderWhoseMatrixIsNotAFileSaysSoAtOnce()
+    {
+        using var temp = new TempDirectory();
+        System.Diagnostics.Process.Start("mkfifo", [temp.Sub(OutputFiles.Matrix)])!.WaitForExit();
+        var run = ReefProcess.Run(["report", temp.Path], TimeSpan.FromSeconds(60));
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains(OutputFiles.Matrix, run.Error);
+        Assert.Contains("not a regular file", run.Error);
+    }
 }

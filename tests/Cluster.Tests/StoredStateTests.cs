@@ -44,11 +44,11 @@ public sealed class StoredStateTests
         Assert.Equal(5, matrix.Models.Select(m => m.Fingerprint).Distinct().Count());
 
         // The old registry's tiles (format 1, no weight scores) were scored again: the weights are there now, and the
-        // REEF scores equal what the old version wrote.
+        // REEF scores equal what the old version wrote (in float64; tiles multiply in float32 now, within 1e-5).
         Assert.NotNull(matrix.Weights);
         Assert.True(matrix.Weights![matrix.Ids.ToList().IndexOf("family/source")][matrix.Ids.ToList().IndexOf("family/source.permute")] > 0.99);
         var before = OutputFiles.ReadMatrix(Fixture("outputs-v1"));
-        Assert.True(matrix.MaxDifference(before) < 1e-9, $"scores moved by {matrix.MaxDifference(before)}");
+        Assert.True(matrix.MaxDifference(before) < 1e-5, $"scores moved by {matrix.MaxDifference(before)}");
     }
 
     [Fact]

@@ -39,21 +39,13 @@ public class FingerprintFileTests(Xunit.Abstractions.ITestOutputHelper output)
     public void TheCompactFormatKeepsCkaWithin1e4AndIsUnder2MB()
     {
         using var temp = new TempDirectory();
-        var random = new Random(3);
-        const int n = 200, d = 96, layers = 4;
-        float[] Noise() => Enumerable.Range(0, n * d).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        // Activations with heavy feature scales (as real models' outlier dimensions), and a derivative of them.
-        var source = Enumerable.Range(0, layers).Select(_ => Noise().Select((v, i) => v * (i % d < 3 ? 40f : 1f)).ToArray()).ToList();
-        var derived = source.Select(a => a.Zip(Noise(), (x, e) => x + 0.3f * e).ToArray()).ToList();
-        var other = Enumerable.Range(0, layers).Select(_ => Noise()).ToList();
-        Fingerprint Print(List<float[]> a, string name) =>
-            Fingerprint.FromActivations(new CapturedActivations(n, d, a), new ModelIdentity(name, name, "LlamaForCausalLM", layers, d, 100), "builtin", new string('f', 64), 0);
+        const int n = 200;
+        var (a, b, c) = OutlierFingerprints.Make(seed: 3, n, d: 96, layers: 4);
         Fingerprint RoundTrip(Fingerprint f)
         {
             FingerprintFile.Write(f, temp.Sub(f.Model.Path + ".reef"));
             return FingerprintFile.Read(temp.Sub(f.Model.Path + ".reef"));
         }
-        var (a, b, c) = (Print(source, "a"), Print(derived, "b"), Print(other, "c"));
         var moved = new List<string>();
         foreach (var kernel in new[] { Similarity.Kernel.Linear, Similarity.Kernel.Rbf })
         foreach (var (x, y) in new[] { (a, b), (a, c) })
@@ -65,6 +57,7 @@ public class FingerprintFileTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(worst < 1e-4, $"{kernel} CKA of {x.Model.Path} × {y.Model.Path} moved by {worst:E2}");
         }
 
+        var random = new Random(3);
         var big = Fingerprint.FromActivations(new CapturedActivations(n, 8, Enumerable.Range(0, 32).Select(_ => Enumerable.Range(0, n * 8).Select(_ => (float)random.NextDouble()).ToArray()).ToList()),
             new ModelIdentity("big", "big", "LlamaForCausalLM", 32, 8, 100), "builtin", new string('f', 64), 0).Keeping(Preprocessing.Standardized);
         var bytes = FingerprintFile.ToBytes(big).Length;

