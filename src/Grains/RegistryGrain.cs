@@ -277,7 +277,14 @@ public sealed class RegistryGrain(
             var gone = _candidates.Keys.Where(k => !LiveKeys.Contains(k)).ToList();
             _candidates.Remove(gone);
             _verified.Remove(gone);
+            // A planning cut short by this one hands on what it read but had not used yet.
+            var unfinished = _planning;
             _planning = new CandidatePlanning(LiveKeys.Where(k => !_candidates.Contains(k)).Order(StringComparer.Ordinal), SignatureKeys());
+            if (unfinished != null)
+            {
+                _planning.ToRestore.AddRange(unfinished.ToRestore);
+                _planning.Indexed |= unfinished.Indexed;
+            }
             SetPlan([]);
         }
         else SetPlan(TilePlan.Plan(state.State.Models.Values, _verified.IsScored, TileSize, TileKind));
