@@ -20,4 +20,5 @@ for pairs in all candidates; do
   ./reef eval "$zoo" --state "$out/state" --pairs "$pairs" --out "$out/$pairs"
   echo "   --pairs $pairs: $((SECONDS - start)) s"
 done
-python3 scripts/compare-scans.py "$out/all" "$out/candidates" --candidates
+# Tiles of other shapes sum their float32 products in another order: scores agree within the tiles' stated 1e-5.
+python3 scripts/compare-scans.py "$out/all" "$out/candidates" --candidates --tolerance 1e-5
