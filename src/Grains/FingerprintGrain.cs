@@ -47,10 +47,13 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, Re
                 contentHash: contentHash, limits: settings.Limits());
             metrics.FingerprintBuilt(built, probes.Count);
             var stored = await store.PutFingerprintAsync(key, built.Fingerprint);
-            // Made where the fingerprint is, while it is in memory: the candidate stage reads sketches, never fingerprints.
-            // From the fingerprint as stored, so a sketch made again later from the store is the same one.
-            await store.PutSketchAsync(StoreKeys.ReefSketch(key), SketchKind.Reef, ReefSketch.Of(stored));
+            // Counted as soon as it is stored: a silo killed between the two leaves a stored fingerprint uncounted, so the
+            // window is kept to one store call (the sketch after it widened it, and a kill -9 test met it once).
             await store.IncrementAsync(StoreKeys.ExtractionCounter(key));
+            // Made where the fingerprint is, while it is in memory: the candidate stage reads sketches, never fingerprints.
+            // From the fingerprint as stored, so a sketch made again later from the store is the same one (one lost is
+            // made again from the store).
+            await store.PutSketchAsync(StoreKeys.ReefSketch(key), SketchKind.Reef, ReefSketch.Of(stored));
         }
         finally { capacity.Extractions.Release(); }
     }
