@@ -47,8 +47,9 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, Re
                 contentHash: contentHash, limits: settings.Limits());
             metrics.FingerprintBuilt(built, probes.Count);
             var stored = await store.PutFingerprintAsync(key, built.Fingerprint);
-            // Counted as soon as it is stored: a silo killed between the two leaves a stored fingerprint uncounted, so the
-            // window is kept to one store call (the sketch after it widened it, and a kill -9 test met it once).
+            // Counted as soon as it is stored: a silo killed between the two leaves a stored fingerprint uncounted, so
+            // nothing else comes between them (decoding the stored form and making the sketch did, and the kill -9 resume
+            // test met that window in two runs of two).
             await store.IncrementAsync(StoreKeys.ExtractionCounter(key));
             // Made where the fingerprint is, while it is in memory: the candidate stage reads sketches, never fingerprints.
             // From the fingerprint as stored, so a sketch made again later from the store is the same one (one lost is

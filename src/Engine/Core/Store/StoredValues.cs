@@ -19,8 +19,11 @@ public static class StoredValues
     public static async Task<Fingerprint> PutFingerprintAsync(this IBlobStore store, string key, Fingerprint fingerprint)
     {
         var bytes = FingerprintFile.ToBytes(fingerprint.Keeping(Preprocessing.Standardized));
+        // Decoded before the put, so that nothing slow stands between storing it and what the caller does next (counting
+        // the extraction: a silo killed in between leaves a stored fingerprint uncounted).
+        var stored = FingerprintFile.FromBytes(bytes, key);
         await store.PutAsync(key, bytes);
-        return FingerprintFile.FromBytes(bytes, key);
+        return stored;
     }
 
     public static async Task<WeightSignature> GetWeightSignatureAsync(this IBlobStore store, string key) =>
