@@ -18,14 +18,14 @@ public static class Norm
         // x * x, not pow(2) or square(): TorchSharp implements both with an implicit Scalar.
         using var squares = x32 * x32;
         using var variance = squares.mean([-1L], keepdim: true);
-        using var shifted = variance.add(epsilon);
+        using var shifted = variance.add(epsilon, ScalarSafety.One);
         using var normed = x32 * shifted.rsqrt();
         if (flavour == NormFlavour.RmsOnePlus)
         {
             // Gemma scales by (1 + w) in fp32, then casts.
             using var one = 1.0.ToScalar();
             using var weight32 = weight.to(ScalarType.Float32);
-            using var scale = weight32.add(one);
+            using var scale = weight32.add(one, ScalarSafety.One);
             using var scaled = normed * scale;
             return scaled.to(x.dtype);
         }

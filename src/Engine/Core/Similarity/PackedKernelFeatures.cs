@@ -16,7 +16,8 @@ public static class PackedKernelFeatures
     {
         using var scope = NewDisposeScope();
         var indices = triu_indices(n, n);
-        var flat = indices[0].mul(n).add(indices[1]);
+        using var width = n.ToScalar();
+        var flat = indices[0].mul(width).Plus(indices[1]);
         using var sqrt2 = Math.Sqrt(2.0).ToScalar();
         var weights = ones(flat.shape[0], ScalarType.Float64).masked_fill(indices[0].ne(indices[1]), sqrt2);
         return full.index_select(1, flat).mul(weights.unsqueeze(0)).MoveToOuterDisposeScope();

@@ -92,7 +92,7 @@ public sealed class WeightSignature
             var result = new float[c.Layers * Kinds * Cells];
             using var scope = NewDisposeScope();
             using var one = 1.ToScalar();
-            Tensor Norm(string name) => layout.Norm == NormFlavour.RmsOnePlus ? Read(name).add(one) : Read(name);
+            Tensor Norm(string name) => layout.Norm == NormFlavour.RmsOnePlus ? Read(name).add(one, ScalarSafety.One) : Read(name);
 
             var rows = tensor(anchors.Select(id => Math.Max(id, 0)).Select(i => (long)i).ToArray());
             var mask = tensor(present).to(ScalarType.Float64).unsqueeze(1);

@@ -65,7 +65,7 @@ public sealed class WeightSimilarity : IDisposable
         using var scope = NewDisposeScope();
         var all = tensor(s.Invariants).view(s.Layers * WeightSignature.Kinds, ByteAnchors.Count * ByteAnchors.Count);
         var rows = all.index_select(1, tensor(cells.ToArray())).to(ScalarType.Float64);
-        var centered = rows.sub(rows.mean([1L], keepdim: true));
+        var centered = rows.Minus(rows.mean([1L], keepdim: true));
         var norms = centered.norm(1, keepdim: true);
         using var one = 1.ToScalar();
         var result = centered.div(norms.masked_fill(norms.eq(0), one)).to(ScalarType.Float32).MoveToOuterDisposeScope();

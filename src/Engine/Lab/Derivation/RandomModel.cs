@@ -30,7 +30,7 @@ public static class RandomModel
                 // Gemma stores w for (1 + w): identity is 0. Others store the scale itself: identity is 1.
                 using var identity = (layout.Norm == NormFlavour.RmsOnePlus ? 0.0 : 1.0).ToScalar();
                 using var noise = randn(shape, generator: generator).mul(normSpread);
-                t = noise.add(identity);
+                t = noise.add(identity, ScalarSafety.One);
             }
             else
                 t = randn(shape, generator: generator).mul(shape.Length == 1 ? biasSpread : spread);

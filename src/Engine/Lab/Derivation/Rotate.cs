@@ -23,7 +23,7 @@ public static class Rotate
             var (q, _) = linalg.qr(randn([c.HiddenSize, c.HiddenSize], ScalarType.Float64, generator: new Generator((ulong)seed)));
             var onePlus = c.Architecture == Architecture.Gemma;
             using var one = 1.ToScalar();
-            Tensor Effective(string norm) => onePlus ? tensors[norm].to(ScalarType.Float64).add(one) : tensors[norm].to(ScalarType.Float64);
+            Tensor Effective(string norm) => onePlus ? tensors[norm].to(ScalarType.Float64).add(one, ScalarSafety.One) : tensors[norm].to(ScalarType.Float64);
 
             // The LM head reads the final norm; with tied embeddings it must become its own tensor first.
             if (!tensors.ContainsKey(LlamaFamily.LmHead)) tensors[LlamaFamily.LmHead] = tensors[LlamaFamily.Embed].clone();

@@ -52,7 +52,7 @@ public sealed class AdamW : IDisposable
             mean.mul_(_beta1Scalar).add_(grad, _oneMinusBeta1);
             variance.mul_(_beta2Scalar).addcmul_(grad, grad, _oneMinusBeta2);
             using var root = variance.sqrt();
-            using var denominator = root.div_(correction).add_(_epsilon);
+            using var denominator = root.div_(correction).add_(_epsilon, ScalarSafety.One);
             p.addcdiv_(mean, denominator, stepSize);
         }
     }
