@@ -33,6 +33,12 @@ public sealed class CommonOptions
         Description = "fp32, bf16 or fp16 (half precision only where the device runs it natively).", DefaultValueFactory = _ => "fp32",
     };
 
+    public Option<string?> MaxMemory { get; } = new("--max-memory")
+    {
+        Description = "Most memory a model's weights may take loaded whole (e.g. 8GiB, 1500MB); a larger model is streamed block by block, " +
+                      "with the same result. Default: half of this machine's (or container's) memory.",
+    };
+
     public Option<long?> MaxStatementBytes { get; } = new("--max-statement-bytes")
     {
         Description = $"Longest probe statement read, in UTF-8 bytes (default {Engine.InputLimits.Default.MaxStatementBytes}).",
@@ -50,7 +56,7 @@ public sealed class CommonOptions
 
     IEnumerable<Option> Limits => [MaxStatementBytes, MaxTokenizerBytes, MaxHeaderBytes];
 
-    public IEnumerable<Option> All => [Probes, Samples, BatchSize, Device, Dtype, .. Limits];
+    public IEnumerable<Option> All => [Probes, Samples, BatchSize, Device, Dtype, MaxMemory, .. Limits];
 
     public void AddTo(Command command)
     {
@@ -82,7 +88,10 @@ public sealed class CommonOptions
         };
     }
 
-    public ComputeOptions Compute(ParseResult parse) => ComputeOptions.Parse(parse.GetValue(Device)!, parse.GetValue(Dtype)!);
+    public ComputeOptions Compute(ParseResult parse) => ComputeOptions.Parse(parse.GetValue(Device)!, parse.GetValue(Dtype)!) with
+    {
+        MaxMemoryBytes = parse.GetValue(MaxMemory) is { } size ? MemoryBudget.Parse(size) : null,
+    };
 
     public int Batch(ParseResult parse) =>
         parse.GetValue(BatchSize) is var b and > 0 ? b : throw new ArgumentException("--batch-size must be positive");

@@ -43,7 +43,7 @@ public sealed class FingerprintGrain(IBlobStore store, SiloCapacity capacity, Re
         {
             var probes = await store.GetProbesAsync(settings.ProbeHash);
             log.LogInformation("extracting {Path} on {Silo}", checkpointPath, silo.Name);
-            var built = FingerprintBuilder.BuildTimed(checkpointPath, probes, ComputeOptions.Parse("auto", settings.Dtype), settings.BatchSize,
+            var built = FingerprintBuilder.BuildTimed(checkpointPath, probes, ComputeOptions.Parse("auto", settings.Dtype) with { MaxMemoryBytes = capacity.MaxMemoryBytes }, settings.BatchSize,
                 contentHash: contentHash, limits: settings.Limits());
             metrics.FingerprintBuilt(built, probes.Count);
             var stored = await store.PutFingerprintAsync(key, built.Fingerprint);

@@ -19,4 +19,7 @@ public sealed class SiloCapacity
     public SemaphoreSlim Extractions { get; }
 
     public SemaphoreSlim Tiles { get; } = new(1);
+
+    /// <summary>Most bytes a model's weights may take loaded whole here before extraction streams it; null: half the machine's memory.</summary>
+    public long? MaxMemoryBytes { get; init; }
 }

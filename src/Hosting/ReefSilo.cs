@@ -57,20 +57,20 @@ public static class ReefSilo
         if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") != null && Environment.GetEnvironmentVariable("POD_NAME") != null)
             silo.UseKubernetesHosting();
 
-        return silo.AddReefGrains(options.Accelerators ?? ComputeOptions.CudaDevices);
+        return silo.AddReefGrains(options.Accelerators ?? ComputeOptions.CudaDevices, options.MaxMemoryBytes);
     }
 
     /// <summary>
     /// What every ReefCluster silo needs whatever its clustering: accelerator metadata (declared only when it has
     /// accelerators), the placement filter that reads it, and the silo's work capacity. Test clusters call this directly.
     /// </summary>
-    public static ISiloBuilder AddReefGrains(this ISiloBuilder silo, int accelerators)
+    public static ISiloBuilder AddReefGrains(this ISiloBuilder silo, int accelerators, long? maxMemoryBytes = null)
     {
         silo.UseSiloMetadata(accelerators > 0
             ? new Dictionary<string, string> { [AcceleratorMetadata.Key] = ComputeOptions.CudaDevices > 0 ? $"cuda:{accelerators}" : $"cpu:{accelerators}" }
             : new Dictionary<string, string>());
         silo.Services.AddPlacementFilter<AcceleratorPlacementFilterStrategy, AcceleratorPlacementFilterDirector>(ServiceLifetime.Singleton);
-        silo.Services.AddSingleton(new SiloCapacity(accelerators));
+        silo.Services.AddSingleton(new SiloCapacity(accelerators) { MaxMemoryBytes = maxMemoryBytes });
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<ReefMetrics>();
         return silo;

@@ -30,6 +30,15 @@ public sealed class ReefSiloOptions
     /// <summary>Accelerators this silo runs extractions on; 0 makes it a CPU silo (comparisons and tiles only). Null: CUDA devices seen.</summary>
     public int? Accelerators { get; set; }
 
+    /// <summary>
+    /// Most memory a model's weights may take loaded whole on this silo (2GiB, 16G, ...); a larger model is streamed block by
+    /// block. Null: half of the container's or machine's memory.
+    /// </summary>
+    public string? MaxMemory { get; set; }
+
+    /// <summary><see cref="MaxMemory"/> in bytes; null for the default.</summary>
+    public long? MaxMemoryBytes => MaxMemory is { Length: > 0 } m ? Engine.Models.MemoryBudget.Parse(m) : null;
+
     /// <summary>Where localhost clustering keeps grain state and the fingerprint store.</summary>
     public string StateDirectory { get; set; } = DefaultStateDirectory;
 
@@ -56,6 +65,8 @@ public sealed class ReefSiloOptions
         if (Clustering is not ("localhost" or "redis")) throw new ArgumentException($"Reef:Clustering must be localhost or redis, not '{Clustering}'");
         if (Clustering == "redis" && string.IsNullOrWhiteSpace(Redis)) throw new ArgumentException("Reef:Clustering=redis needs Reef:Redis (a Redis connection string)");
         if (Accelerators < 0) throw new ArgumentException("Reef:Accelerators must be 0 or more");
+        try { _ = MaxMemoryBytes; }
+        catch (ArgumentException e) { throw new ArgumentException($"Reef:MaxMemory: {e.Message}"); }
         if (BlobFolder != null && Clustering != "redis") throw new ArgumentException("Reef:BlobFolder is for Reef:Clustering=redis (embedded mode keeps its store under its state folder)");
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Reef.Engine.Models;
 
@@ -142,20 +141,12 @@ public sealed class Checkpoint
     }
 
     /// <summary>
-    /// SHA-256 over config.json and every weight file, so identical checkpoints under different names are
-    /// recognized. One sequential read of the files.
+    /// The content hash (<see cref="CheckpointReader"/>: config.json and every byte of every weight file), so identical
+    /// checkpoints under different names are recognized. One sequential read of the files.
     /// </summary>
     public string ComputeContentHash()
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        foreach (var path in new[] { Path.Combine(Directory, "config.json") }.Concat(Files.Select(f => f.Path)))
-        {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(path) + "\n"));
-            using var stream = InputFiles.OpenRegular(path, "checkpoint file");
-            int read;
-            while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        using var reader = new CheckpointReader(this);
+        return reader.Finish();
     }
 }

@@ -20,8 +20,9 @@ public sealed class SafetensorsFile
     const int ChunkBytes = 64 << 20;
 
     SafetensorsFile(string path, long fileLength, long dataStart, IReadOnlyDictionary<string, TensorEntry> tensors,
-        IReadOnlyDictionary<string, string> metadata)
+        IReadOnlyDictionary<string, string> metadata, byte[] headerDigest)
     {
+        HeaderDigest = headerDigest;
         Path = path;
         FileLength = fileLength;
         DataStart = dataStart;
@@ -43,6 +44,9 @@ public sealed class SafetensorsFile
 
     /// <summary>The optional <c>__metadata__</c> string map.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>SHA-256 of the file's first <see cref="DataStart"/> bytes (length and header), taken as they were read.</summary>
+    public byte[] HeaderDigest { get; }
 
     /// <summary>Reads and validates the header of <paramref name="path"/>, refusing one over <paramref name="maxHeaderBytes"/>.</summary>
     public static SafetensorsFile Open(string path, long maxHeaderBytes = MaxHeaderBytes)
@@ -70,7 +74,10 @@ public sealed class SafetensorsFile
 
         var dataStart = 8 + headerLength;
         var (tensors, metadata) = ParseHeader(path, json, dataStart, fileLength - dataStart);
-        return new SafetensorsFile(path, fileLength, dataStart, tensors, metadata);
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        digest.AppendData(lengthBytes);
+        digest.AppendData(header);
+        return new SafetensorsFile(path, fileLength, dataStart, tensors, metadata, digest.GetHashAndReset());
     }
 
     static (Dictionary<string, TensorEntry>, Dictionary<string, string>) ParseHeader(string path, string json, long dataStart, long dataLength)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Reef.Engine.Checkpoints;
+using Reef.Engine.Inspection;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Tokenization;
@@ -20,8 +21,10 @@ public sealed record BuiltFingerprint(Fingerprint Fingerprint, TimeSpan LoadTime
 public static class FingerprintBuilder
 {
     /// <summary>
-    /// Captures REEF's activations of <paramref name="checkpointPath"/> on <paramref name="probes"/>. A caller that already
-    /// hashed the checkpoint (a scan hashes first, to look the fingerprint up) passes the content hash to skip that read.
+    /// Captures REEF's activations of <paramref name="checkpointPath"/> on <paramref name="probes"/> in one read of its files,
+    /// which also gives the content hash. A caller that hashed the checkpoint before (a scan hashes first, to look the
+    /// fingerprint up) passes that hash: a checkpoint whose content changed since is refused rather than fingerprinted
+    /// under the old hash. The model is streamed block by block when it does not fit <see cref="ComputeOptions.MaxMemoryBytes"/>.
     /// </summary>
     public static CaptureResult Capture(string checkpointPath, ProbeSet probes, ComputeOptions compute, int batchSize = 8,
         IProgress<ProgressUpdate>? progress = null, string? contentHash = null, InputLimits? limits = null)
@@ -33,24 +36,13 @@ public static class FingerprintBuilder
         using var tokenizer = probes.IsPreTokenized || checkpoint.TokenizerPath == null ? null : ModelTokenizer.Load(checkpoint.TokenizerPath, checkpoint.Limits.MaxTokenizerBytes);
         var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, checkpoint.Directory);
 
-        if (contentHash == null)
-        {
-            var hashClock = Stopwatch.StartNew();
-            contentHash = checkpoint.ComputeContentHash();
-            progress?.Report(new ProgressUpdate("hash", checkpoint.WeightBytes, checkpoint.WeightBytes, "bytes",
-                checkpoint.WeightBytes / Math.Max(1e-9, hashClock.Elapsed.TotalSeconds)));
-        }
-        var identity = new ModelIdentity(checkpointPath, contentHash, Architectures.ClassName(config.Architecture),
+        var pass = CheckpointPass.Run(checkpoint, tokens, compute, batchSize, weightSignature: false, progress);
+        if (contentHash != null && pass.ContentHash != contentHash)
+            throw new IOException($"{checkpoint.Directory} changed while it was being scanned: its content hash is {pass.ContentHash[..12]} now, " +
+                                  $"{contentHash[..Math.Min(12, contentHash.Length)]} when it was first read; scan again once it is written");
+        var identity = new ModelIdentity(checkpointPath, pass.ContentHash, Architectures.ClassName(config.Architecture),
             config.Layers, config.HiddenSize, config.ParameterCount);
-
-        var clock = Stopwatch.StartNew();
-        var total = checkpoint.WeightBytes;
-        using var weights = DecoderWeights.Load(checkpoint, compute, bytesRead: new SyncProgress<long>(done =>
-            progress?.Report(new ProgressUpdate("load", done, total, "bytes", done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)))));
-        var loadTime = clock.Elapsed;
-        clock.Restart();
-        var activations = ActivationCapture.Run(weights, tokens, batchSize, progress);
-        return new CaptureResult(activations, identity, tokens, probes, loadTime, clock.Elapsed);
+        return new CaptureResult(pass.Activations!, identity, tokens, probes, pass.ReadTime, pass.Elapsed - pass.ReadTime);
     }
 
     /// <summary>Fingerprints <paramref name="checkpointPath"/> on <paramref name="probes"/>.</summary>

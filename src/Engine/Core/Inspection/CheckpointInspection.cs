@@ -5,8 +5,8 @@ using Reef.Engine.Weights;
 namespace Reef.Engine.Inspection;
 
 /// <summary>
-/// Reads a checkpoint folder once for everything but its fingerprint: opens it, checks every tensor against the
-/// config, hashes config and weights, and takes the facts the registry's analysis needs. Where the checkpoint is
+/// Reads a checkpoint folder once for everything but its fingerprint (<see cref="CheckpointPass"/>): opens it, checks every
+/// tensor against the config, hashes config and weights, computes the weight signature, and takes the facts the registry's analysis needs. Where the checkpoint is
 /// open (a silo), so nothing downstream opens it again.
 /// </summary>
 public static class CheckpointInspection
@@ -19,17 +19,9 @@ public static class CheckpointInspection
     public static CheckpointFacts Inspect(string directory, InputLimits? limits = null)
     {
         var checkpoint = Checkpoint.Open(directory, limits);
-        DecoderWeights.Validate(checkpoint);
         var config = checkpoint.Config;
-        var hash = checkpoint.ComputeContentHash();
-        WeightSignature? signature;
-        string? reason;
-        try { signature = WeightSignature.TryOf(checkpoint, out reason); }
-        catch (InvalidInputException e)
-        {
-            signature = null;
-            reason = e.Message;
-        }
+        var pass = CheckpointPass.Run(checkpoint, probes: null, ComputeOptions.Cpu, weightSignature: true);
+        var (hash, signature, reason) = (pass.ContentHash, pass.WeightSignature, pass.NoWeightSignature);
         return new CheckpointFacts(hash, Architectures.ClassName(config.Architecture), config.Layers, config.HiddenSize, config.ParameterCount,
             ParentHints.Read(checkpoint.Directory), signature, reason);
     }

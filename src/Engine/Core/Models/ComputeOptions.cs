@@ -6,8 +6,14 @@ namespace Reef.Engine.Models;
 /// <summary>Where and in what precision the decoder runs.</summary>
 public sealed record ComputeOptions(Device Device, ScalarType Dtype)
 {
+    /// <summary>Most bytes the weights may take loaded whole; a larger model is streamed block by block. Null: <see cref="MemoryBudget.Default"/>.</summary>
+    public long? MaxMemoryBytes { get; init; }
+
     /// <summary>fp32 on the best device present: CUDA when libtorch sees a GPU, else CPU.</summary>
     public static ComputeOptions Default => new(torch.cuda.is_available() ? CUDA : CPU, ScalarType.Float32);
+
+    /// <summary>fp32 on the CPU: what reading weights without running them (hashing, signatures) uses.</summary>
+    public static ComputeOptions Cpu => new(CPU, ScalarType.Float32);
 
     /// <summary>GPUs libtorch can run on here (0 on a CPU-only machine or build): how many extractions a silo runs at once.</summary>
     public static int CudaDevices => torch.cuda.is_available() ? torch.cuda.device_count() : 0;

@@ -7,14 +7,20 @@ namespace Reef.Engine.Models;
 /// One config-driven decoder for every supported family. It runs blocks 0..last over a right-padded batch
 /// and hands the caller each block's raw output (the residual stream before any final norm). Right padding
 /// needs no attention mask: under causal attention a real token never sees the padding after it.
-/// The final norm and LM head are never computed.
+/// The final norm and LM head are never computed. Its steps (embed, the rotary tables, one block) are public
+/// so that a checkpoint larger than memory can run block-major: every batch through block i, then block i + 1.
 /// </summary>
-public sealed class Decoder(DecoderWeights weights)
+public sealed class Decoder(ModelConfig config, FamilyLayout layout)
 {
-    ModelConfig Config => weights.Config;
+    readonly DecoderWeights? _weights;
+
+    /// <summary>A decoder over weights loaded whole.</summary>
+    public Decoder(DecoderWeights weights) : this(weights.Config, weights.Layout) => _weights = weights;
+
+    ModelConfig Config => config;
 
     /// <summary>Number of blocks loaded.</summary>
-    public int LoadedLayers => weights.Blocks.Count;
+    public int LoadedLayers => _weights?.Blocks.Count ?? 0;
 
     /// <summary>
     /// Runs <paramref name="ids"/> [B, T] (int64) and calls <paramref name="onLayerOutput"/> with each block's
@@ -22,35 +28,16 @@ public sealed class Decoder(DecoderWeights weights)
     /// </summary>
     public void Forward(Tensor ids, Action<int, Tensor> onLayerOutput)
     {
-        var length = ids.shape[1];
-        var device = weights.Embed.device;
-        var x = Embed(weights.Embed, ids);
-        if (weights.Layout.ScaleEmbeddings)
-        {
-            // Gemma multiplies by √hidden rounded to the model dtype.
-            using var normalizer = tensor(Math.Sqrt(Config.HiddenSize), x.dtype, device);
-            x = x * normalizer;
-        }
-        if (weights.Positions is { } positions)
-        {
-            using var positionIds = arange(length, ScalarType.Int64, device);
-            x = x.Plus(Embed(positions, positionIds.unsqueeze(0)));
-        }
-
-        Tensor? cos = null, sin = null;
-        if (Config.Rope is { } rope)
-        {
-            (cos, sin) = RotaryEmbedding.Tables(rope, Config.RotaryDim, length, device);
-        }
+        var weights = _weights ?? throw new InvalidOperationException("this decoder has no weights loaded; run its steps instead");
+        var x = Embed(weights.Embed, weights.Positions, ids);
+        var (cos, sin) = Rotary(ids.shape[1], weights.Embed.device);
         for (var i = 0; i < weights.Blocks.Count; i++)
         {
             // One scope per block: only this block's intermediates are alive at once, not every block's.
             Tensor next;
             using (NewDisposeScope())
             {
-                var window = WindowFor(i);
-                var mask = window is { } w && w < length ? SlidingWindowMask(length, w, device) : null;
-                next = Block(weights.Blocks[i], x, cos, sin, mask);
+                next = Block(i, weights.Blocks[i], x, cos, sin);
                 onLayerOutput(i, next);
                 next.MoveToOuterDisposeScope();
             }
@@ -60,6 +47,42 @@ public sealed class Decoder(DecoderWeights weights)
         x.Dispose();
         cos?.Dispose();
         sin?.Dispose();
+    }
+
+    /// <summary>The input of block 0 for ids [B, T]: token embeddings (scaled for Gemma) plus learned positions (GPT-2).</summary>
+    public Tensor Embed(Tensor tokens, Tensor? positions, Tensor ids)
+    {
+        var length = ids.shape[1];
+        var device = tokens.device;
+        var x = Embed(tokens, ids);
+        if (layout.ScaleEmbeddings)
+        {
+            // Gemma multiplies by √hidden rounded to the model dtype.
+            using var normalizer = tensor(Math.Sqrt(Config.HiddenSize), x.dtype, device);
+            using var unscaled = x;
+            x = unscaled * normalizer;
+        }
+        if (positions is not null)
+        {
+            using var positionIds = arange(length, ScalarType.Int64, device);
+            using var unsqueezed = positionIds.unsqueeze(0);
+            using var added = Embed(positions, unsqueezed);
+            using var tokensOnly = x;
+            x = tokensOnly.Plus(added);
+        }
+        return x;
+    }
+
+    /// <summary>The rotary cos and sin tables for <paramref name="length"/> positions; nulls for learned positions.</summary>
+    public (Tensor? Cos, Tensor? Sin) Rotary(long length, Device device) =>
+        Config.Rope is { } rope ? RotaryEmbedding.Tables(rope, Config.RotaryDim, length, device) : (null, null);
+
+    /// <summary>Block <paramref name="layer"/> over x [B, T, d]; its intermediates belong to the caller's dispose scope.</summary>
+    public Tensor Block(int layer, BlockWeights b, Tensor x, Tensor? cos, Tensor? sin)
+    {
+        var length = x.shape[1];
+        var mask = WindowFor(layer) is { } w && w < length ? SlidingWindowMask(length, w, x.device) : null;
+        return Block(b, x, cos, sin, mask);
     }
 
     static Tensor Embed(Tensor table, Tensor ids)
@@ -73,7 +96,7 @@ public sealed class Decoder(DecoderWeights weights)
 
     Tensor Block(BlockWeights b, Tensor x, Tensor? cos, Tensor? sin, Tensor? mask)
     {
-        var flavour = weights.Layout.Norm;
+        var flavour = layout.Norm;
         var h = Norm.Apply(flavour, x, b.InputNorm, b.InputNormBias, Config.NormEps);
         var attention = Attention(b, h, cos, sin, mask);
         x = x.Plus(attention);

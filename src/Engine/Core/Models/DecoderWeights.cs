@@ -34,10 +34,20 @@ public sealed class DecoderWeights : IDisposable
     public static DecoderWeights Load(Checkpoint checkpoint, ComputeOptions compute, int? lastLayer = null,
         IProgress<long>? bytesRead = null)
     {
-        var (config, layout, plan, layers, wanted) = Validate(checkpoint, lastLayer);
-        var loaded = ReadAll(checkpoint, wanted.Select(w => w.Name), compute, bytesRead);
+        using var reader = new CheckpointReader(checkpoint, bytesRead);
+        return Load(reader, compute, lastLayer);
+    }
+
+    /// <summary>Loads blocks 0..<paramref name="lastLayer"/> through <paramref name="reader"/>, in file order (sequential I/O).</summary>
+    public static DecoderWeights Load(CheckpointReader reader, ComputeOptions compute, int? lastLayer = null)
+    {
+        var (config, layout, plan, layers, wanted) = Validate(reader.Checkpoint, lastLayer);
+        var loaded = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
+            var inFileOrder = wanted.Select(w => w.Name).Distinct().Select(n => reader.Checkpoint.Tensors[n])
+                .OrderBy(t => t.File.Path, StringComparer.Ordinal).ThenBy(t => t.Entry.Start);
+            foreach (var (_, entry) in inFileOrder) loaded[entry.Name] = ReadConverted(reader, entry.Name, compute);
             var blocks = Enumerable.Range(0, layers).Select(i => plan.Assemble(i, loaded)).ToList();
             var embed = loaded[layout.EmbedTokens + ".weight"];
             var positions = layout.EmbedPositions != null ? loaded[layout.EmbedPositions + ".weight"] : null;
@@ -48,6 +58,15 @@ public sealed class DecoderWeights : IDisposable
             foreach (var t in loaded.Values) t.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Reads one tensor and converts it to the compute dtype and device, holding the stored form no longer than that.</summary>
+    public static Tensor ReadConverted(CheckpointReader reader, string name, ComputeOptions compute)
+    {
+        var raw = reader.Read(name);
+        var converted = raw.to(compute.Dtype, compute.Device);
+        if (!ReferenceEquals(converted, raw)) raw.Dispose();
+        return converted;
     }
 
     /// <summary>
@@ -70,37 +89,6 @@ public sealed class DecoderWeights : IDisposable
         for (var i = 0; i < layers; i++) wanted.AddRange(plan.Block(i));
         foreach (var (name, shape) in wanted) plan.Check(checkpoint, name, shape);
         return (config, layout, plan, layers, wanted);
-    }
-
-    /// <summary>Reads tensors in file order (sequential I/O), converting each to the compute dtype and device.</summary>
-    static Dictionary<string, Tensor> ReadAll(Checkpoint checkpoint, IEnumerable<string> names, ComputeOptions compute,
-        IProgress<long>? bytesRead)
-    {
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        long total = 0;
-        try
-        {
-            foreach (var group in names.Distinct().Select(n => checkpoint.Tensors[n]).GroupBy(t => t.File.Path))
-            {
-                var file = group.First().File;
-                using var stream = InputFiles.OpenRegular(file.Path, "weight file");
-                foreach (var (_, entry) in group.OrderBy(t => t.Entry.Start))
-                {
-                    var raw = file.Read(entry, stream);
-                    var converted = raw.to(compute.Dtype, compute.Device);
-                    if (!ReferenceEquals(converted, raw)) raw.Dispose();
-                    result[entry.Name] = converted;
-                    total += entry.ByteLength;
-                    bytesRead?.Report(total);
-                }
-            }
-            return result;
-        }
-        catch
-        {
-            foreach (var t in result.Values) t.Dispose();
-            throw;
-        }
     }
 
     /// <summary>

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Reef.Engine.Checkpoints;
+using Reef.Engine.Fingerprints;
+using Reef.Engine.Models;
+using Reef.Engine.Tokenization;
+using Reef.Engine.Weights;
+
+namespace Reef.Engine.Inspection;
+
+/// <summary>What one read of a checkpoint gave.</summary>
+/// <param name="ContentHash">The content hash (<see cref="CheckpointReader"/>).</param>
+/// <param name="WeightSignature">The weight signature, when asked for and the checkpoint can give one.</param>
+/// <param name="NoWeightSignature">Why there is none, when asked for.</param>
+/// <param name="Activations">The probes' activations, when probes were given.</param>
+/// <param name="Streamed">Whether the model ran block by block (it did not fit the memory budget).</param>
+/// <param name="BytesRead">Tensor bytes read: each tensor once, so the files' data sections exactly.</param>
+/// <param name="ReadTime">Time spent reading and converting weights.</param>
+/// <param name="Elapsed">Time of the whole pass.</param>
+public sealed record PassResult(string ContentHash, WeightSignature? WeightSignature, string? NoWeightSignature, CapturedActivations? Activations,
+    bool Streamed, long BytesRead, TimeSpan ReadTime, TimeSpan Elapsed);
+
+/// <summary>
+/// Everything ReefCluster takes from a checkpoint's weights in one read of its files: the content hash, the weight
+/// signature, and the probes' activations — loading the model whole when it fits the memory budget, streaming it block by
+/// block when it does not. Each tensor is read once, in the order the work needs it, and hashed as it is read.
+/// </summary>
+public static class CheckpointPass
+{
+    /// <summary>
+    /// Reads <paramref name="checkpoint"/> once. With <paramref name="probes"/>, captures their activations; with
+    /// <paramref name="weightSignature"/>, computes the weight signature on the way (or says why there is none).
+    /// </summary>
+    public static PassResult Run(Checkpoint checkpoint, TokenizedProbes? probes, ComputeOptions compute, int batchSize = 8,
+        bool weightSignature = true, IProgress<ProgressUpdate>? progress = null)
+    {
+        var config = DecoderWeights.Validate(checkpoint).Config;
+        var clock = Stopwatch.StartNew();
+        WeightSignatureBuilder? signature = null;
+        string? noSignature = null;
+        if (weightSignature)
+        {
+            // A tokenizer too malformed to find byte tokens in costs the signature, not the model.
+            try { signature = WeightSignatureBuilder.TryStart(checkpoint, out noSignature); }
+            catch (InvalidInputException e) { noSignature = e.Message; }
+        }
+        using var _ = signature;
+        var total = checkpoint.WeightBytes;
+        using var reader = new CheckpointReader(checkpoint, progress == null ? null : new SyncProgress<long>(done =>
+            progress.Report(new ProgressUpdate("read", done, total, "bytes", done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)))));
+        CapturedActivations? activations = null;
+        var streamed = probes != null && MemoryBudget.MustStream(config, compute);
+        if (probes == null)
+        {
+            signature?.ReadFrom(reader);
+        }
+        else if (streamed)
+        {
+            activations = LayerStreaming.Run(reader, probes, compute, batchSize, signature, progress);
+        }
+        else
+        {
+            using var weights = DecoderWeights.Load(reader, compute);
+            if (signature != null)
+            {
+                signature.Embedding(weights.Embed);
+                for (var layer = 0; layer < weights.Blocks.Count; layer++) signature.Layer(layer, weights.Blocks[layer]);
+            }
+            activations = ActivationCapture.Run(weights, probes, batchSize, progress);
+        }
+        var hash = reader.Finish();
+        return new PassResult(hash, signature?.Build(), noSignature, activations, streamed, reader.BytesRead, reader.ReadTime, clock.Elapsed);
+    }
+
+}

@@ -1,0 +1,146 @@
+using System.Runtime.InteropServices;
+using Architecture = Reef.Engine.Models.Architecture;
+using Reef.Engine.Checkpoints;
+using Reef.Engine.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Reef.Engine.Weights;
+
+/// <summary>
+/// Computes a <see cref="WeightSignature"/> from the weights as they pass by: the embedding table first, then each block
+/// as the decoder holds it. A pass that streams a checkpoint block by block computes the signature on the way, and no
+/// weight is ever held whole in float64: projections are taken a slice of rows at a time.
+/// </summary>
+public sealed class WeightSignatureBuilder : IDisposable
+{
+    const int Cells = ByteAnchors.Count * ByteAnchors.Count;
+    // Rows of a weight converted to float64 at once: 1,024 rows of an 11,008-wide down projection are 90 MB.
+    const long RowsPerSlice = 1024;
+
+    readonly ModelConfig _config;
+    readonly NormFlavour _norm;
+    readonly int[] _anchors;
+    readonly bool[] _present;
+    readonly float[] _invariants;
+    Tensor? _x;
+
+    WeightSignatureBuilder(ModelConfig config, NormFlavour norm, int[] anchors, bool[] present)
+    {
+        _config = config;
+        _norm = norm;
+        _anchors = anchors;
+        _present = present;
+        _invariants = new float[config.Layers * WeightSignature.Kinds * Cells];
+    }
+
+    /// <summary>
+    /// A builder for <paramref name="checkpoint"/>, or null with the reason when its weights cannot give a signature (a layout
+    /// other than Llama's separate projections, or no tokenizer.json to find the byte tokens in).
+    /// </summary>
+    public static WeightSignatureBuilder? TryStart(Checkpoint checkpoint, out string? reason)
+    {
+        var c = checkpoint.Config;
+        reason = null;
+        if (c.Architecture is not (Architecture.Llama or Architecture.Mistral or Architecture.Qwen2 or Architecture.Gemma))
+        {
+            reason = $"weight signature reads separate q/k/v/o and gate/up/down projections; {Architectures.ClassName(c.Architecture)} fuses or stores them otherwise";
+            return null;
+        }
+        if (checkpoint.TokenizerPath is not { } tokenizer)
+        {
+            reason = "no tokenizer.json to find the byte tokens in";
+            return null;
+        }
+        var anchors = ByteAnchors.Read(tokenizer, checkpoint.Limits.MaxTokenizerBytes);
+        var present = anchors.Select(id => id >= 0 && id < c.VocabSize).ToArray();
+        if (present.Count(p => p) < WeightSignature.MinimumAnchors)
+        {
+            reason = $"tokenizer has {present.Count(p => p)} of the 256 byte tokens (needs {WeightSignature.MinimumAnchors})";
+            return null;
+        }
+        return new WeightSignatureBuilder(c, FamilyLayout.For(c.Architecture).Norm, anchors, present);
+    }
+
+    /// <summary>Takes the byte tokens' rows of the embedding table [vocab, d] (any float dtype), RMS-normalized.</summary>
+    public void Embedding(Tensor table)
+    {
+        using var scope = NewDisposeScope();
+        using var one = 1.ToScalar();
+        var rows = tensor(_anchors.Select(id => (long)Math.Max(id, 0)).ToArray());
+        var mask = tensor(_present).to(ScalarType.Float64).unsqueeze(1);
+        var embedding = table.index_select(0, rows).to(ScalarType.Float64).mul(mask);
+        // Row RMS normalization, as the first RMSNorm of each block applies it; absent rows stay zero.
+        var rms = embedding.square().mean([1L], keepdim: true).sqrt();
+        _x?.Dispose();
+        _x = embedding.div(rms.masked_fill(rms.eq(0), one)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Adds layer <paramref name="layer"/>'s four invariants from its block's weights (any float dtype).</summary>
+    public void Layer(int layer, BlockWeights b)
+    {
+        var x = _x ?? throw new InvalidOperationException("the embedding comes before the layers");
+        var c = _config;
+        using var scope = NewDisposeScope();
+        using var one = 1.ToScalar();
+        Tensor Norm(Tensor g)
+        {
+            var g64 = g.to(ScalarType.Float64);
+            return _norm == NormFlavour.RmsOnePlus ? g64.add(one, ScalarSafety.One) : g64;
+        }
+        var group = c.Heads / c.KvHeads;
+        var attention = x.mul(Norm(b.InputNorm).unsqueeze(0));
+        var mlp = x.mul(Norm(b.PostAttentionNorm).unsqueeze(0));
+        var q = Project(attention, b.Q);
+        var k = Expand(Project(attention, b.K), c.KvHeads, group, c.HeadDim);
+        var v = Expand(Project(attention, b.V), c.KvHeads, group, c.HeadDim);
+        var up = Project(mlp, b.Up);
+        var gate = Project(mlp, b.Gate ?? throw new InvalidOperationException("the weight signature needs a gated MLP"));
+        Tensor[] blocks =
+        [
+            q.matmul(k.T),
+            Project(v, b.O).matmul(x.T),
+            Project(up, b.Down).matmul(x.T),
+            gate.matmul(gate.T),
+        ];
+        for (var kind = 0; kind < WeightSignature.Kinds; kind++)
+        {
+            using var block = blocks[kind].to(ScalarType.Float32).contiguous();
+            MemoryMarshal.Cast<byte, float>(block.bytes).CopyTo(_invariants.AsSpan((layer * WeightSignature.Kinds + kind) * Cells, Cells));
+        }
+    }
+
+    /// <summary>Reads the embedding and every block through <paramref name="reader"/> in their stored dtype, one block held at a time.</summary>
+    public void ReadFrom(CheckpointReader reader)
+    {
+        var (_, layout, plan, layers, _) = DecoderWeights.Validate(reader.Checkpoint);
+        using (var embedding = reader.Read(layout.EmbedTokens + ".weight")) Embedding(embedding);
+        for (var layer = 0; layer < layers; layer++)
+        {
+            using var block = plan.Assemble(layer, plan.Block(layer).ToDictionary(t => t.Item1, t => reader.Read(t.Item1), StringComparer.Ordinal));
+            Layer(layer, block);
+        }
+    }
+
+    /// <summary>The signature of every layer added.</summary>
+    public WeightSignature Build() => new() { Layers = _config.Layers, Present = _present, Invariants = _invariants };
+
+    /// <summary>a · wᵀ in float64 for a weight w [out, in] of any dtype, converting a slice of its rows at a time.</summary>
+    static Tensor Project(Tensor a, Tensor w)
+    {
+        var rows = w.shape[0];
+        var parts = new List<Tensor>();
+        for (long at = 0; at < rows; at += RowsPerSlice)
+        {
+            using var slice = w.narrow(0, at, Math.Min(RowsPerSlice, rows - at)).to(ScalarType.Float64);
+            parts.Add(a.matmul(slice.T));
+        }
+        return parts.Count == 1 ? parts[0] : cat(parts, 1);
+    }
+
+    /// <summary>[rows, kv·d] → [rows, heads·d]: each KV head repeated for the query heads that read it.</summary>
+    static Tensor Expand(Tensor t, int kvHeads, int group, int headDim) =>
+        group == 1 ? t : t.view(t.shape[0], kvHeads, 1, headDim).expand(t.shape[0], kvHeads, group, headDim).reshape(t.shape[0], -1);
+
+    public void Dispose() => _x?.Dispose();
+}
