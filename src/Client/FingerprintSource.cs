@@ -4,16 +4,16 @@ using Reef.Engine.Fingerprints;
 
 namespace Reef.Client;
 
-/// <summary>Turns a command-line MODEL argument (checkpoint folder or .reef file) into a fingerprint.</summary>
+/// <summary>Turns a command-line MODEL argument (checkpoint folder, .reef file or cached model id) into a fingerprint.</summary>
 public static class FingerprintSource
 {
     /// <summary>Reads a fingerprint file, or fingerprints a checkpoint folder with the command's probes and device.</summary>
-    public static Fingerprint Load(string path, CommonOptions common, ParseResult parse, CliContext context)
+    public static Fingerprint Load(string argument, CommonOptions common, ParseResult parse, CliContext context)
     {
+        var (path, label) = ModelArgument.Resolve(argument);
         if (FingerprintFile.LooksLikeFingerprint(path)) return FingerprintFile.Read(path);
         if (Directory.Exists(path))
         {
-            var label = CliContext.Label(path);
             var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse), context.Progress(label),
                 limits: common.InputLimits(parse));
             if (fingerprint.Truncated > 0)

@@ -31,6 +31,26 @@ public class CommandTests
     }
 
     [Fact]
+    public void ModelIdsAreReadFromTheHuggingFaceCacheAndOneNotCachedExits3()
+    {
+        var (temp, source, permuted, _) = Models();
+        using var _ = temp;
+        var cache = temp.Sub("hf-cache");
+        HfCacheLayout.Add(cache, "org/source", "0123456789abcdef0123456789abcdef01234567", source);
+        HfCacheLayout.Add(cache, "org/permuted", "89abcdef0123456789abcdef0123456789abcdef", permuted, branch: "v1");
+        var environment = new Dictionary<string, string> { ["HF_HUB_CACHE"] = cache };
+
+        var compared = ReefProcess.Run(["compare", "org/source", "org/permuted@v1", "--samples", "32"], TimeSpan.FromMinutes(3), environment);
+        Assert.True(compared.ExitCode == 0, compared.ToString());
+        Assert.Contains("verdict: DERIVED", compared.Out);
+
+        var missing = ReefProcess.Run(["fingerprint", "org/absent", "--samples", "32"], TimeSpan.FromMinutes(1), environment);
+        Assert.True(missing.ExitCode == 3, missing.ToString());
+        Assert.Contains("org/absent", missing.Error);
+        Assert.Contains("is not in the Hugging Face cache", missing.Error);
+    }
+
+    [Fact]
     public void FingerprintFilesCompareAsJsonWithTheLayerMatrix()
     {
         var (temp, source, permuted, other) = Models();

@@ -10,21 +10,7 @@ namespace Reef.Engine.Tests;
 public class HubDiscoveryTests
 {
     /// <summary>Lays a checkpoint out as Hugging Face's cache does: files in blobs/, snapshot entries linking to them.</summary>
-    static string CacheLayout(string hub, string repo, string revision, string checkpoint)
-    {
-        var repoDir = Path.Combine(hub, "models--" + repo.Replace("/", "--"));
-        var blobs = Directory.CreateDirectory(Path.Combine(repoDir, "blobs")).FullName;
-        var snapshot = Directory.CreateDirectory(Path.Combine(repoDir, "snapshots", revision)).FullName;
-        Directory.CreateDirectory(Path.Combine(repoDir, "refs"));
-        File.WriteAllText(Path.Combine(repoDir, "refs", "main"), revision);
-        foreach (var file in Directory.GetFiles(checkpoint))
-        {
-            var blob = Path.Combine(blobs, Guid.NewGuid().ToString("N"));
-            File.Copy(file, blob);
-            File.CreateSymbolicLink(Path.Combine(snapshot, Path.GetFileName(file)), Path.GetRelativePath(snapshot, blob));
-        }
-        return snapshot;
-    }
+    static string CacheLayout(string hub, string repo, string revision, string checkpoint) => HfCacheLayout.Add(hub, repo, revision, checkpoint);
 
     [Fact]
     public void FindsPlainFoldersAtAnyDepthAndTheCacheLayout()

@@ -8,16 +8,16 @@ public static class ActivationsCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = new Argument<string>("MODEL") { Description = "Checkpoint folder (Hugging Face format, safetensors)." };
+        var model = new Argument<string>("MODEL") { Description = ModelArgument.Help };
         var output = new Option<string>("--out") { Description = "Folder for layer_<i>.f32 and manifest.json.", Required = true };
         var common = new CommonOptions();
         var command = new Command("activations", "Export the last-token output of every decoder block on the probes.") { model, output };
         common.AddTo(command);
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(model)!;
-            var capture = FingerprintBuilder.Capture(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse),
-                context.Progress(CliContext.Label(path)), limits: common.InputLimits(parse));
+            var argument = ModelArgument.Resolve(parse.GetValue(model)!);
+            var capture = FingerprintBuilder.Capture(argument.Path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse),
+                context.Progress(argument.Label), limits: common.InputLimits(parse));
             var directory = parse.GetValue(output)!;
             ActivationsWriter.Write(directory, capture);
             var a = capture.Activations;

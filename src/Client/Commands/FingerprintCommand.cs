@@ -8,18 +8,17 @@ public static class FingerprintCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = new Argument<string>("MODEL") { Description = "Checkpoint folder (Hugging Face format, safetensors)." };
+        var model = new Argument<string>("MODEL") { Description = ModelArgument.Help };
         var output = new Option<string?>("--out") { Description = "Fingerprint file to write (default: <model folder name>.reef)." };
         var common = new CommonOptions();
         var command = new Command("fingerprint", "Fingerprint a model: per-layer Gram matrices of its activations on the probes.") { model, output };
         common.AddTo(command);
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(model)!;
-            var name = CliContext.Label(path);
-            var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse),
-                context.Progress(name), limits: common.InputLimits(parse));
-            var file = parse.GetValue(output) ?? name + ".reef";
+            var argument = ModelArgument.Resolve(parse.GetValue(model)!);
+            var fingerprint = FingerprintBuilder.Build(argument.Path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse),
+                context.Progress(argument.Label), limits: common.InputLimits(parse));
+            var file = parse.GetValue(output) ?? argument.FileStem + ".reef";
             FingerprintFile.Write(fingerprint, file);
             context.Out.WriteLine($"wrote {file}: {fingerprint.Model.Architecture}, {fingerprint.Layers} layers, {fingerprint.Count} statements, " +
                                   $"probes {fingerprint.ProbeSetName} {fingerprint.ProbeHash[..12]}" +

@@ -55,10 +55,19 @@ public sealed class Decoder(ModelConfig config, FamilyLayout layout)
         var length = ids.shape[1];
         var device = tokens.device;
         var x = Embed(tokens, ids);
+        if (IsHalf(x.dtype))
+        {
+            // Half-precision weights run mixed: the residual stream, norms and attention stay in fp32 (as autocast keeps
+            // them); only the projections' matrix products run in the weights' dtype. bf16 end to end moved REEF-layer CKA
+            // by 2e-3 on the test models, more than the 1e-3 a fingerprint can afford.
+            using var half = x;
+            x = half.to(ScalarType.Float32);
+        }
         if (layout.ScaleEmbeddings)
         {
             // Gemma multiplies by √hidden rounded to the model dtype.
-            using var normalizer = tensor(Math.Sqrt(Config.HiddenSize), x.dtype, device);
+            using var rounded = tensor(Math.Sqrt(Config.HiddenSize), tokens.dtype, device);
+            using var normalizer = rounded.to(x.dtype);
             using var unscaled = x;
             x = unscaled * normalizer;
         }
@@ -85,6 +94,17 @@ public sealed class Decoder(ModelConfig config, FamilyLayout layout)
         return Block(b, x, cos, sin, mask);
     }
 
+    static bool IsHalf(ScalarType dtype) => dtype is ScalarType.BFloat16 or ScalarType.Float16;
+
+    /// <summary>x·Wᵀ + b in the weight's dtype, returned in the input's (the same call when they agree, as in fp32).</summary>
+    static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
+    {
+        if (input.dtype == weight.dtype) return nn.functional.linear(input, weight, bias);
+        using var cast = input.to(weight.dtype);
+        using var product = nn.functional.linear(cast, weight, bias);
+        return product.to(input.dtype);
+    }
+
     static Tensor Embed(Tensor table, Tensor ids)
     {
         using var flat = ids.reshape(-1);
@@ -108,9 +128,9 @@ public sealed class Decoder(ModelConfig config, FamilyLayout layout)
     {
         long batch = h.shape[0], length = h.shape[1];
         int heads = Config.Heads, kvHeads = Config.KvHeads, headDim = Config.HeadDim;
-        var q = nn.functional.linear(h, b.Q, b.QBias).view(batch, length, heads, headDim).transpose(1, 2);
-        var k = nn.functional.linear(h, b.K, b.KBias).view(batch, length, kvHeads, headDim).transpose(1, 2);
-        var v = nn.functional.linear(h, b.V, b.VBias).view(batch, length, kvHeads, headDim).transpose(1, 2);
+        var q = Linear(h, b.Q, b.QBias).view(batch, length, heads, headDim).transpose(1, 2);
+        var k = Linear(h, b.K, b.KBias).view(batch, length, kvHeads, headDim).transpose(1, 2);
+        var v = Linear(h, b.V, b.VBias).view(batch, length, kvHeads, headDim).transpose(1, 2);
         if (cos is not null && sin is not null)
         {
             q = RotaryEmbedding.Apply(q, cos, sin);
@@ -127,15 +147,15 @@ public sealed class Decoder(ModelConfig config, FamilyLayout layout)
             ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
             : nn.functional.scaled_dot_product_attention(q, k, v, mask);
         var merged = context.transpose(1, 2).reshape(batch, length, heads * headDim);
-        return nn.functional.linear(merged, b.O, b.OBias);
+        return Linear(merged, b.O, b.OBias);
     }
 
     Tensor Mlp(BlockWeights b, Tensor h)
     {
-        var up = nn.functional.linear(h, b.Up, b.UpBias);
-        if (b.Gate is null) return nn.functional.linear(ActivationFunctions.Apply(Config.Activation, up), b.Down, b.DownBias);
-        var gate = nn.functional.linear(h, b.Gate, b.GateBias);
-        return nn.functional.linear(ActivationFunctions.Apply(Config.Activation, gate) * up, b.Down, b.DownBias);
+        var up = Linear(h, b.Up, b.UpBias);
+        if (b.Gate is null) return Linear(ActivationFunctions.Apply(Config.Activation, up), b.Down, b.DownBias);
+        var gate = Linear(h, b.Gate, b.GateBias);
+        return Linear(ActivationFunctions.Apply(Config.Activation, gate) * up, b.Down, b.DownBias);
     }
 
     /// <summary>Boolean mask [T, T]: true where query i may attend key j (j ≤ i and i − j &lt; window).</summary>

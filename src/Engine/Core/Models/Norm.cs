@@ -10,7 +10,13 @@ public static class Norm
     public static Tensor Apply(NormFlavour flavour, Tensor x, Tensor weight, Tensor? bias, double eps)
     {
         if (flavour == NormFlavour.LayerNorm)
-            return nn.functional.layer_norm(x, [x.shape[^1]], weight, bias, eps);
+        {
+            if (weight.dtype == x.dtype) return nn.functional.layer_norm(x, [x.shape[^1]], weight, bias, eps);
+            // Half-precision weights over an fp32 residual stream (mixed precision): the norm runs in the stream's dtype.
+            using var w = weight.to(x.dtype);
+            using var b = bias?.to(x.dtype);
+            return nn.functional.layer_norm(x, [x.shape[^1]], w, b, eps);
+        }
 
         // Scalars are explicit and scoped: an implicitly converted one can be finalized while native code still reads it.
         using var epsilon = eps.ToScalar();

@@ -17,26 +17,45 @@ public static class RandomModel
     {
         var generator = new Generator((ulong)seed);
         var layout = FamilyLayout.For(config.Architecture);
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        return new WeightPlan(config, layout).All().ToDictionary(t => t.Name, t => Make(t.Name, t.Shape, layout, generator, std), StringComparer.Ordinal);
+    }
+
+    static Tensor Make(string name, long[] shape, FamilyLayout layout, Generator generator, double std)
+    {
         using var normSpread = 0.1.ToScalar();
         using var biasSpread = 0.02.ToScalar();
         using var spread = std.ToScalar();
-        foreach (var (name, shape) in new WeightPlan(config, layout).All())
+        var isNorm = shape.Length == 1 && (name.Contains("norm") || name.Contains("ln_"));
+        if (isNorm && name.EndsWith(".weight"))
         {
-            var isNorm = shape.Length == 1 && (name.Contains("norm") || name.Contains("ln_"));
-            Tensor t;
-            if (isNorm && name.EndsWith(".weight"))
-            {
-                // Gemma stores w for (1 + w): identity is 0. Others store the scale itself: identity is 1.
-                using var identity = (layout.Norm == NormFlavour.RmsOnePlus ? 0.0 : 1.0).ToScalar();
-                using var noise = randn(shape, generator: generator).mul(normSpread);
-                t = noise.add(identity, ScalarSafety.One);
-            }
-            else
-                t = randn(shape, generator: generator).mul(shape.Length == 1 ? biasSpread : spread);
-            result[name] = t;
+            // Gemma stores w for (1 + w): identity is 0. Others store the scale itself: identity is 1.
+            using var identity = (layout.Norm == NormFlavour.RmsOnePlus ? 0.0 : 1.0).ToScalar();
+            using var noise = randn(shape, generator: generator).mul(normSpread);
+            return noise.add(identity, ScalarSafety.One);
         }
-        return result;
+        using var unit = randn(shape, generator: generator);
+        return unit.mul(shape.Length == 1 ? biasSpread : spread);
+    }
+
+    /// <summary>
+    /// Writes a random checkpoint of any size — one made tensor in memory at a time, sharded as save_pretrained shards
+    /// (<paramref name="maxShardBytes"/>) — with a byte-level BPE tokenizer of <paramref name="merges"/> (none: bytes only).
+    /// For benchmarks at real models' shapes: the weights are random, the sizes and layout real.
+    /// </summary>
+    public static void WriteLarge(string directory, ModelConfig config, long seed, Dtype dtype, long maxShardBytes = 5_000_000_000,
+        IReadOnlyList<(string Left, string Right)>? merges = null, IProgress<ProgressUpdate>? progress = null)
+    {
+        var generator = new Generator((ulong)seed);
+        var layout = FamilyLayout.For(config.Architecture);
+        var tensors = new WeightPlan(config, layout).All().ToList();
+        var done = 0;
+        ConfigWriter.Write(directory, config, dtype == Dtype.BF16 ? "bfloat16" : dtype == Dtype.F16 ? "float16" : "float32");
+        SafetensorsWriter.WriteCheckpoint(directory, tensors, dtype, name =>
+        {
+            progress?.Report(new ProgressUpdate("write", ++done, tensors.Count, "tensors"));
+            return Make(name, tensors.First(t => t.Name == name).Shape, layout, generator, 0.02);
+        }, maxShardBytes);
+        ByteLevelTokenizer.Write(directory, merges);
     }
 
     /// <summary>Writes a complete random checkpoint (config, weights, byte-level tokenizer) to <paramref name="directory"/>.</summary>
