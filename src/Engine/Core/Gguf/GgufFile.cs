@@ -161,6 +161,40 @@ public sealed class GgufFile
         return new GgufFile(path, version, fileLength, dataStart, alignment, metadata, tensors);
     }
 
+    /// <summary>
+    /// Reads <paramref name="tensor"/> from <paramref name="stream"/> (this file, opened by the caller) and dequantizes it
+    /// into a new float32 tensor of its PyTorch shape, a slice of blocks at a time.
+    /// </summary>
+    public TorchSharp.torch.Tensor ReadFloat32(GgufTensorInfo tensor, Stream stream, System.Security.Cryptography.IncrementalHash? hash = null)
+    {
+        var (perBlock, blockBytes) = GgmlTypes.Layout(tensor.Type)!.Value;
+        var result = TorchSharp.torch.empty(tensor.Shape, TorchSharp.torch.ScalarType.Float32);
+        try
+        {
+            using var flat = result.view(-1);
+            var blocksPerSlice = Math.Max(1, (4 << 20) / blockBytes);
+            var buffer = new byte[blocksPerSlice * blockBytes];
+            stream.Seek(tensor.Start, SeekOrigin.Begin);
+            var blocks = tensor.ElementCount / perBlock;
+            for (long at = 0; at < blocks; at += blocksPerSlice)
+            {
+                var count = (int)Math.Min(blocksPerSlice, blocks - at);
+                var bytes = buffer.AsSpan(0, count * blockBytes);
+                try { stream.ReadExactly(bytes); }
+                catch (EndOfStreamException) { throw new InvalidInputException(Path, $"file ended while reading tensor '{tensor.Name}'"); }
+                hash?.AppendData(bytes);
+                using var slice = flat.narrow(0, at * perBlock, (long)count * perBlock);
+                GgmlDequantizer.Dequantize(tensor.Type, bytes, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(slice.bytes));
+            }
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
     static long Align(long position, int alignment) => (position + alignment - 1) / alignment * alignment;
 
     /// <summary>Reads the header, refusing any length that runs past the file or the header limit before allocating for it.</summary>
@@ -218,7 +252,8 @@ public sealed class GgufFile
             3 => (long)BinaryPrimitives.ReadInt16LittleEndian(Bytes(2, key)),
             4 => (long)UInt32(),
             5 => (long)BinaryPrimitives.ReadInt32LittleEndian(Bytes(4, key)),
-            6 => (double)BinaryPrimitives.ReadSingleLittleEndian(Bytes(4, key)),
+            // A float32 as the decimal it was written from (1e-5, not 9.99999975e-6): configs state eps and theta in decimal.
+            6 => double.Parse(BinaryPrimitives.ReadSingleLittleEndian(Bytes(4, key)).ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture),
             7 => Bytes(1, key)[0] switch
             {
                 0 => false, 1 => true,

@@ -38,34 +38,43 @@ public static class ByteLevelTokenizer
         int bos = 256 + merges.Count, eos = bos + 1;
         vocab["<s>"] = bos;
         vocab["</s>"] = eos;
-        JsonObject Special(int id, string content) => new()
+        return Document(vocab, merges.Select(m => m.Left + " " + m.Right).ToList(), new JsonArray(Special(bos, "<s>"), Special(eos, "</s>")), "<s>", bos);
+    }
+
+    /// <summary>An added special token's entry.</summary>
+    public static JsonObject Special(int id, string content) => new()
+    {
+        ["id"] = id, ["content"] = content, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false,
+        ["normalized"] = false, ["special"] = true,
+    };
+
+    /// <summary>
+    /// A byte-level BPE tokenizer.json over <paramref name="vocab"/> and <paramref name="merges"/> ("left right"), prepending
+    /// <paramref name="bos"/> to every encoding when given, as Llama's tokenizer does.
+    /// </summary>
+    public static JsonObject Document(JsonObject vocab, IReadOnlyList<string> merges, JsonArray addedTokens, string? bos, int bosId)
+    {
+        var single = new JsonArray();
+        var pair = new JsonArray();
+        var specials = new JsonObject();
+        if (bos != null)
         {
-            ["id"] = id, ["content"] = content, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false,
-            ["normalized"] = false, ["special"] = true,
-        };
+            single.Add(new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = bos, ["type_id"] = 0 } });
+            pair.Add(new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = bos, ["type_id"] = 0 } });
+            specials[bos] = new JsonObject { ["id"] = bos, ["ids"] = new JsonArray(bosId), ["tokens"] = new JsonArray(bos) };
+        }
+        single.Add(new JsonObject { ["Sequence"] = new JsonObject { ["id"] = "A", ["type_id"] = 0 } });
+        pair.Add(new JsonObject { ["Sequence"] = new JsonObject { ["id"] = "A", ["type_id"] = 0 } });
+        pair.Add(new JsonObject { ["Sequence"] = new JsonObject { ["id"] = "B", ["type_id"] = 1 } });
         return new JsonObject
         {
             ["version"] = "1.0",
             ["truncation"] = null,
             ["padding"] = null,
-            ["added_tokens"] = new JsonArray(Special(bos, "<s>"), Special(eos, "</s>")),
+            ["added_tokens"] = addedTokens,
             ["normalizer"] = null,
             ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true },
-            ["post_processor"] = new JsonObject
-            {
-                ["type"] = "TemplateProcessing",
-                ["single"] = new JsonArray(
-                    new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = "<s>", ["type_id"] = 0 } },
-                    new JsonObject { ["Sequence"] = new JsonObject { ["id"] = "A", ["type_id"] = 0 } }),
-                ["pair"] = new JsonArray(
-                    new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = "<s>", ["type_id"] = 0 } },
-                    new JsonObject { ["Sequence"] = new JsonObject { ["id"] = "A", ["type_id"] = 0 } },
-                    new JsonObject { ["Sequence"] = new JsonObject { ["id"] = "B", ["type_id"] = 1 } }),
-                ["special_tokens"] = new JsonObject
-                {
-                    ["<s>"] = new JsonObject { ["id"] = "<s>", ["ids"] = new JsonArray(bos), ["tokens"] = new JsonArray("<s>") },
-                },
-            },
+            ["post_processor"] = new JsonObject { ["type"] = "TemplateProcessing", ["single"] = single, ["pair"] = pair, ["special_tokens"] = specials },
             ["decoder"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = true, ["trim_offsets"] = true, ["use_regex"] = true },
             ["model"] = new JsonObject
             {
@@ -73,7 +82,7 @@ public static class ByteLevelTokenizer
                 ["end_of_word_suffix"] = null, ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false,
                 ["vocab"] = vocab,
                 // "left right" strings: the merge form every tokenizers version reads (byte-level symbols hold no spaces).
-                ["merges"] = new JsonArray(merges.Select(m => (JsonNode?)(m.Left + " " + m.Right)).ToArray()),
+                ["merges"] = new JsonArray(merges.Select(m => (JsonNode?)m).ToArray()),
             },
         };
     }

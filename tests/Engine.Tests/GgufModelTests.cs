@@ -1,0 +1,105 @@
+using Reef.Engine.Checkpoints;
+using Reef.Engine.Gguf;
+using Reef.Engine.Lab.Derivation;
+using Reef.Engine.Models;
+using Reef.Engine.Probes;
+using Reef.Engine.Tokenization;
+using static TorchSharp.torch;
+
+namespace Reef.Engine.Tests;
+
+/// <summary>A Llama checkpoint written as GGUF the way llama.cpp's converter writes it reads back as the same model.</summary>
+public class GgufModelTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    /// <summary>A small Llama with default RoPE, untied head and a trained BPE tokenizer (merges, not bytes alone).</summary>
+    internal static string Model(TempDirectory temp, string name = "model")
+    {
+        var dir = temp.Sub(name);
+        var text = string.Join("\n", DefaultProbes.Load().Probes.Select(p => p.Text!));
+        var merges = BpeTrainer.Train(text, 200);
+        var config = RandomModel.SmallLlama() with { VocabSize = ByteLevelTokenizer.VocabSize(merges.Count) };
+        RandomModel.WriteCheckpoint(dir, config, seed: 9);
+        ByteLevelTokenizer.Write(dir, merges);
+        return dir;
+    }
+
+    [Fact]
+    public void TheTokenizerInGgufMetadataTokenizesAsTheOriginal()
+    {
+        using var temp = new TempDirectory();
+        var dir = Model(temp);
+        var gguf = temp.Sub("model.gguf");
+        GgufExport.Write(dir, gguf);
+        var rebuilt = temp.Sub("rebuilt");
+        Directory.CreateDirectory(rebuilt);
+        File.WriteAllText(Path.Combine(rebuilt, "tokenizer.json"), GgufTokenizer.ToTokenizerJson(GgufFile.Open(gguf)).ToJsonString());
+
+        using var original = ModelTokenizer.Load(Path.Combine(dir, "tokenizer.json"));
+        using var fromGguf = ModelTokenizer.Load(Path.Combine(rebuilt, "tokenizer.json"));
+        var statements = DefaultProbes.Load().Probes.Select(p => p.Text!).Append("Ünïcödé, emoji 🦙 and   spaces.").ToList();
+        foreach (var s in statements) Assert.Equal(original.Encode(s), fromGguf.Encode(s));
+    }
+
+    [Theory]
+    [InlineData(GgmlType.F32)]
+    [InlineData(GgmlType.F16)]
+    [InlineData(GgmlType.BF16)]
+    public void AnExportReadsBackAsTheCheckpoint(GgmlType type)
+    {
+        using var temp = new TempDirectory();
+        var dir = Model(temp);
+        var gguf = temp.Sub("model.gguf");
+        GgufExport.Write(dir, gguf, type);
+        var file = GgufFile.Open(gguf);
+        var checkpoint = Checkpoint.Open(dir);
+        var config = GgufLlamaLayout.Config(file);
+        Assert.Equal(checkpoint.Config with { Rope = null, MaxWindowLayers = 0 }, config with { Rope = null, MaxWindowLayers = 0 });
+        Assert.Equal(checkpoint.Config.Rope!.Theta, config.Rope!.Theta);
+
+        var original = checkpoint.ReadAllTensors();
+        var read = GgufLlamaLayout.ReadAll(file, config);
+        try
+        {
+            Assert.Equal(original.Keys.Order(), read.Keys.Order());
+            foreach (var (name, tensor) in original)
+            {
+                using var expected = tensor.dim() == 1 || type == GgmlType.F32 ? tensor.alias()
+                    : tensor.to(type == GgmlType.F16 ? ScalarType.Float16 : ScalarType.BFloat16).to(ScalarType.Float32);
+                Assert.True(expected.allclose(read[name], rtol: 0, atol: 0), $"{name} differs after the {type} round trip");
+            }
+        }
+        finally
+        {
+            foreach (var t in original.Values.Concat(read.Values)) t.Dispose();
+        }
+    }
+
+    [Fact]
+    public void LlamaCppComputesFromTheExportTheLogitsOurDecoderComputesFromTheCheckpoint()
+    {
+        using var temp = new TempDirectory();
+        var dir = Model(temp);
+        var gguf = temp.Sub("model.gguf");
+        GgufExport.Write(dir, gguf);
+        var checkpoint = Checkpoint.Open(dir);
+        using var tokenizer = ModelTokenizer.Load(checkpoint.TokenizerPath!);
+        var ids = tokenizer.Encode("The quick brown fox jumps over the lazy dog near the river bank.");
+
+        // Flash attention off: llama.cpp's CPU flash attention rounds through F16 (it moved logits by 6e-4 of their scale).
+        var expected = LlamaCppReference.Logits(gguf, ids);
+        var tensors = checkpoint.ReadAllTensors();
+        using var model = new CausalLm(checkpoint.Config, tensors);
+        using var input = tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length]);
+        using var logits = model.Logits(input);
+        var ours = logits.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var vocab = checkpoint.Config.VocabSize;
+        var worst = 0.0;
+        for (var t = 0; t < ids.Length; t++)
+        for (var v = 0; v < vocab; v++)
+            worst = Math.Max(worst, Math.Abs(expected[t][v] - ours[t * vocab + v]));
+        foreach (var t in tensors.Values) t.Dispose();
+        var scale = ours.Max(Math.Abs);
+        output.WriteLine($"F32 GGUF in llama.cpp vs the safetensors checkpoint in ReefCluster: logits differ by at most {worst:E2} (logits up to {scale:F3})");
+        Assert.True(worst < 1e-5 * scale, $"llama.cpp's logits differ from ours by {worst} (logits up to {scale})");
+    }
+}
