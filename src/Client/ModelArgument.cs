@@ -11,7 +11,7 @@ namespace Reef.Client;
 public sealed record ModelArgument(string Path, string Label)
 {
     /// <summary>The argument's description for commands that take checkpoints.</summary>
-    public const string Help = "Checkpoint folder (Hugging Face format, safetensors), or a model id org/name[@rev] from the Hugging Face cache ($HF_HUB_CACHE, $HF_HOME).";
+    public const string Help = "Checkpoint folder (Hugging Face format, safetensors), a llama.cpp GGUF file (Llama architecture), or a model id org/name[@rev] from the Hugging Face cache ($HF_HUB_CACHE, $HF_HOME).";
 
     public static ModelArgument Resolve(string text) =>
         HfCache.IsModelId(text) ? new ModelArgument(HfCache.Resolve(text), text) : new ModelArgument(text, CliContext.Label(text));

@@ -51,6 +51,33 @@ public class CommandTests
     }
 
     [Fact]
+    public void AGgufReuploadComparesAsDerivedAndAMalformedOneExits3()
+    {
+        using var temp = new TempDirectory();
+        var source = TestModels.WriteLlamaWithMerges(temp.Sub("source"));
+        var gguf = temp.Sub("source-f16.gguf");
+        Reef.Engine.Lab.Derivation.GgufExport.Write(source, gguf, Reef.Engine.Gguf.GgmlType.F16);
+        var other = TestModels.WriteLlamaWithMerges(temp.Sub("other"), seed: 10);
+
+        var derived = Cli.Run("compare", source, gguf, "--samples", "32", "--json");
+        Assert.True(derived.ExitCode == 0, derived.Error);
+        using (var json = JsonDocument.Parse(derived.Out))
+        {
+            Assert.Equal("derived", json.RootElement.GetProperty("verdict").GetString());
+            Assert.True(json.RootElement.GetProperty("reefLayer").GetProperty("cka").GetDouble() > 0.999);
+        }
+        Assert.Contains("verdict: UNRELATED", Cli.Run("compare", other, gguf, "--samples", "32").Out);
+
+        var broken = temp.Sub("broken.gguf");
+        var bytes = File.ReadAllBytes(gguf);
+        File.WriteAllBytes(broken, bytes[..(bytes.Length / 2)]);
+        var refused = Cli.Run("fingerprint", broken, "--samples", "32");
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains(broken, refused.Error);
+        Assert.Contains("runs past the end of the", refused.Error);
+    }
+
+    [Fact]
     public void FingerprintFilesCompareAsJsonWithTheLayerMatrix()
     {
         var (temp, source, permuted, other) = Models();

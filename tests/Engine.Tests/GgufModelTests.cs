@@ -11,17 +11,7 @@ namespace Reef.Engine.Tests;
 /// <summary>A Llama checkpoint written as GGUF the way llama.cpp's converter writes it reads back as the same model.</summary>
 public class GgufModelTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    /// <summary>A small Llama with default RoPE, untied head and a trained BPE tokenizer (merges, not bytes alone).</summary>
-    internal static string Model(TempDirectory temp, string name = "model")
-    {
-        var dir = temp.Sub(name);
-        var text = string.Join("\n", DefaultProbes.Load().Probes.Select(p => p.Text!));
-        var merges = BpeTrainer.Train(text, 200);
-        var config = RandomModel.SmallLlama() with { VocabSize = ByteLevelTokenizer.VocabSize(merges.Count) };
-        RandomModel.WriteCheckpoint(dir, config, seed: 9);
-        ByteLevelTokenizer.Write(dir, merges);
-        return dir;
-    }
+    static string Model(TempDirectory temp) => TestModels.WriteLlamaWithMerges(temp.Sub("model"));
 
     [Fact]
     public void TheTokenizerInGgufMetadataTokenizesAsTheOriginal()

@@ -47,12 +47,8 @@ public class GgufQuantizationTests(ITestOutputHelper output)
     public void LlamaCppQuantizationsReadAsLlamaCppReadsThemAndStayReefClose(LLamaFtype type, double tolerance)
     {
         using var temp = new TempDirectory();
-        var dir = temp.Sub("model");
-        var text = string.Join("\n", DefaultProbes.Load().Probes.Select(p => p.Text!));
-        var merges = BpeTrainer.Train(text, 200);
-        var config = RandomModel.SmallLlama(hidden: 256, layers: 3, heads: 4, kvHeads: 2, ffn: 512) with { VocabSize = ByteLevelTokenizer.VocabSize(merges.Count) };
-        RandomModel.WriteCheckpoint(dir, config, seed: 12);
-        ByteLevelTokenizer.Write(dir, merges);
+        var dir = TestModels.WriteLlamaWithMerges(temp.Sub("model"), seed: 12, hidden: 256, ffn: 512, layers: 3);
+        var config = Checkpoint.Open(dir).Config;
         var f32 = temp.Sub("model-f32.gguf");
         GgufExport.Write(dir, f32);
         var quantized = temp.Sub($"model-{type}.gguf");

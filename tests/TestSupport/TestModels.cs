@@ -15,6 +15,10 @@ public static class TestModels
 {
     static readonly int Vocab = ByteLevelTokenizer.VocabSize(0);
 
+    // Learned once per process: BPE training is the slow part of writing such a model.
+    static readonly Lazy<List<(string Left, string Right)>> Merges200 = new(() =>
+        BpeTrainer.Train(string.Join("\n", Reef.Engine.Probes.DefaultProbes.Load().Probes.Select(p => p.Text!)), 200));
+
     public static ModelConfig Config(Architecture architecture) => architecture switch
     {
         Architecture.Llama => Base(architecture) with
@@ -47,6 +51,19 @@ public static class TestModels
     public static string Write(string directory, Architecture architecture, long seed = 11, Dtype dtype = Dtype.F32, int shards = 1) 
     {
         RandomModel.WriteCheckpoint(directory, Config(architecture), seed, dtype, shards, std: 0.15);
+        return directory;
+    }
+
+    /// <summary>
+    /// A Llama as a hub's GGUF re-uploads start from: default RoPE, untied head, a byte-level BPE tokenizer with 200 merges
+    /// learned from the built-in probes (so ids are not bytes alone). <paramref name="hidden"/> 256 lets K-quants apply.
+    /// </summary>
+    public static string WriteLlamaWithMerges(string directory, long seed = 9, int hidden = 64, int ffn = 160, int layers = 4, int heads = 4)
+    {
+        var merges = Merges200.Value;
+        var config = RandomModel.SmallLlama(hidden, layers, heads, kvHeads: heads / 2, ffn) with { VocabSize = ByteLevelTokenizer.VocabSize(merges.Count) };
+        RandomModel.WriteCheckpoint(directory, config, seed);
+        ByteLevelTokenizer.Write(directory, merges);
         return directory;
     }
 }

@@ -9,8 +9,8 @@ public static class CompareCommand
 {
     public static Command Create(CliContext context)
     {
-        var a = new Argument<string>("A") { Description = "Checkpoint folder, fingerprint file, or model id org/name[@rev] from the Hugging Face cache (the possible parent)." };
-        var b = new Argument<string>("B") { Description = "Checkpoint folder, fingerprint file, or model id org/name[@rev] from the Hugging Face cache (the suspect)." };
+        var a = new Argument<string>("A") { Description = "Checkpoint folder, GGUF file, fingerprint file, or model id org/name[@rev] from the Hugging Face cache (the possible parent)." };
+        var b = new Argument<string>("B") { Description = "Checkpoint folder, GGUF file, fingerprint file, or model id org/name[@rev] from the Hugging Face cache (the suspect)." };
         var kernel = new Option<string>("--kernel") { Description = "linear or rbf.", DefaultValueFactory = _ => "linear" };
         kernel.AcceptOnlyFromAmong("linear", "rbf");
         var centered = new Option<bool>("--centered")

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Reef.Engine.Checkpoints;
+using Reef.Engine.Gguf;
 using Reef.Engine.Inspection;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
@@ -30,6 +31,8 @@ public static class FingerprintBuilder
         IProgress<ProgressUpdate>? progress = null, string? contentHash = null, InputLimits? limits = null)
     {
         ProbeRequirements.CheckForFingerprint(probes);
+        if (!Directory.Exists(checkpointPath) && GgufCapture.IsGguf(checkpointPath))
+            return Checked(GgufCapture.Capture(checkpointPath, probes, compute, batchSize, progress, limits), contentHash);
         var checkpoint = Checkpoint.Open(checkpointPath, limits);
         DecoderWeights.Validate(checkpoint);
         var config = checkpoint.Config;
@@ -37,12 +40,19 @@ public static class FingerprintBuilder
         var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, checkpoint.Directory);
 
         var pass = CheckpointPass.Run(checkpoint, tokens, compute, batchSize, weightSignature: false, progress);
-        if (contentHash != null && pass.ContentHash != contentHash)
-            throw new IOException($"{checkpoint.Directory} changed while it was being scanned: its content hash is {pass.ContentHash[..12]} now, " +
-                                  $"{contentHash[..Math.Min(12, contentHash.Length)]} when it was first read; scan again once it is written");
         var identity = new ModelIdentity(checkpointPath, pass.ContentHash, Architectures.ClassName(config.Architecture),
             config.Layers, config.HiddenSize, config.ParameterCount);
-        return new CaptureResult(pass.Activations!, identity, tokens, probes, pass.ReadTime, pass.Elapsed - pass.ReadTime);
+        return Checked(new CaptureResult(pass.Activations!, identity, tokens, probes, pass.ReadTime, pass.Elapsed - pass.ReadTime), contentHash);
+    }
+
+    /// <summary>The capture, unless its content hash is not the one the caller read before: the model changed in between.</summary>
+    static CaptureResult Checked(CaptureResult capture, string? contentHash)
+    {
+        var now = capture.Model.ContentHash;
+        if (contentHash != null && now != contentHash)
+            throw new IOException($"{capture.Model.Path} changed while it was being scanned: its content hash is {now[..12]} now, " +
+                                  $"{contentHash[..Math.Min(12, contentHash.Length)]} when it was first read; scan again once it is written");
+        return capture;
     }
 
     /// <summary>Fingerprints <paramref name="checkpointPath"/> on <paramref name="probes"/>.</summary>

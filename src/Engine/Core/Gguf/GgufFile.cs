@@ -195,6 +195,45 @@ public sealed class GgufFile
         }
     }
 
+    /// <summary>
+    /// The content hash, given the digests of the tensors already read: SHA-256 over "gguf", the SHA-256 of the header (every
+    /// byte before the data section) and each tensor's SHA-256 in file order, the missing ones read and hashed here.
+    /// </summary>
+    public string ContentHash(Stream stream, IReadOnlyDictionary<string, byte[]> digests)
+    {
+        using var content = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        content.AppendData("gguf\n"u8);
+        content.AppendData(Digest(stream, 0, DataStart));
+        foreach (var t in TensorList.OrderBy(t => t.Start))
+            content.AppendData(digests.TryGetValue(t.Name, out var d) ? d : Digest(stream, t.Start, t.ByteLength));
+        return Convert.ToHexStringLower(content.GetHashAndReset());
+    }
+
+    byte[] Digest(Stream stream, long start, long length)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        stream.Seek(start, SeekOrigin.Begin);
+        for (var left = length; left > 0;)
+        {
+            var part = (int)Math.Min(buffer.Length, left);
+            try { stream.ReadExactly(buffer, 0, part); }
+            catch (EndOfStreamException) { throw new InvalidInputException(Path, "file ended while hashing it"); }
+            hash.AppendData(buffer, 0, part);
+            left -= part;
+        }
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a regular file that starts with GGUF's magic.</summary>
+    public static bool LooksLikeGguf(string path)
+    {
+        if (FileSystemProbe.Stat(FileSystemProbe.Resolve(path) ?? path).Kind != FileKind.Regular) return false;
+        using var stream = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[4];
+        return stream.Read(head) == 4 && BinaryPrimitives.ReadUInt32LittleEndian(head) == Magic;
+    }
+
     static long Align(long position, int alignment) => (position + alignment - 1) / alignment * alignment;
 
     /// <summary>Reads the header, refusing any length that runs past the file or the header limit before allocating for it.</summary>
