@@ -92,7 +92,7 @@ public sealed class ScanGrain(
         var s = state.State;
         if (_discovery.State == JobState.Failed || _discovery.Result.Item1.Models.Count == 0)
         {
-            s.Error = _discovery.Error ?? $"{request.Hub}: no checkpoints found (folders with a config.json, or models--org--name/snapshots/REV)";
+            s.Error = _discovery.Error ?? $"{request.Hub}: no checkpoints found (folders with a config.json, GGUF files, or models--org--name/snapshots/REV)";
             // Bad input (a hub that does not exist, no checkpoints) names the hub; anything else is the scan's own failure.
             s.ErrorFile = _discovery.State == JobState.Failed && _discovery.ErrorKind == FailureKind.Internal ? null : request.Hub;
             s.Phase = ScanPhase.Done;

@@ -129,6 +129,34 @@ public sealed class EmbeddedScanTests
         Assert.All(ranked.Where(s => s.Id.StartsWith("other")), s => Assert.True(s.Weights < 0.5, $"{s.Id}: weights {s.Weights}"));
     }
 
+    /// <summary>
+    /// A hub mixing safetensors folders, GGUF files (a folder of quantizations) and a Hugging Face cache repository of GGUF
+    /// files: every model is found, and the GGUF re-uploads of a model fall in its family, judged derived.
+    /// </summary>
+    [Fact]
+    public void GgufReuploadsInAHubAreFoundAndJudgedDerivedFromTheirSource()
+    {
+        using var temp = new TempDirectory();
+        var ids = TestHub.Write(temp.Sub("hub"));
+        var source = temp.Sub("hub/family/source");
+        Directory.CreateDirectory(temp.Sub("hub/quantized"));
+        Engine.Lab.Derivation.GgufExport.Write(source, temp.Sub("hub/quantized/source-f16.gguf"), Engine.Gguf.GgmlType.F16);
+        Engine.Lab.Derivation.GgufExport.Write(source, temp.Sub("hub/quantized/source-bf16.gguf"), Engine.Gguf.GgmlType.BF16);
+        var repo = temp.Sub("gguf-repo");
+        Directory.CreateDirectory(repo);
+        Engine.Lab.Derivation.GgufExport.Write(source, Path.Combine(repo, "source-f32.gguf"));
+        HfCacheLayout.Add(temp.Sub("hub"), "acme/source-GGUF", "89abcdef0123456789abcdef0123456789abcdef", repo);
+        string[] gguf = ["acme/source-GGUF@89abcdef0123456789abcdef0123456789abcdef/source-f32.gguf", "quantized/source-bf16.gguf", "quantized/source-f16.gguf"];
+
+        var m = Scan(temp, "out");
+        Assert.Equal(ids.Concat(gguf).Order(StringComparer.Ordinal), m.Ids);
+        foreach (var id in gguf) Assert.True(m.Reef("family/source", id) > 0.99, $"{id}: {m.Reef("family/source", id)}");
+        Assert.True(m.Reef("other-a", gguf[2]) < 0.8);
+        var family = OutputFiles.ReadFamilies(temp.Sub("out")).Families.Single(f => f.Members.Contains("family/source")).Members;
+        Assert.All(gguf, id => Assert.Contains(id, family));
+        Assert.DoesNotContain("other-a", family);
+    }
+
     [Fact]
     public void AHubThatDoesNotExistIsBadInputNamingIt()
     {

@@ -10,10 +10,12 @@ namespace Reef.Engine.Hubs;
 /// </summary>
 public static class FolderSignature
 {
+    /// <summary>The signature of a checkpoint folder, or of a single-file model (GGUF).</summary>
     public static string Of(string folder)
     {
         var text = new StringBuilder();
-        foreach (var path in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+        IEnumerable<string> files = File.Exists(folder) ? [folder] : Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal);
+        foreach (var path in files)
         {
             var info = new FileInfo(path);
             // Links resolved by the file system (a link loop resolves to nothing rather than throwing).

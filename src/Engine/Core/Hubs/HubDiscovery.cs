@@ -16,8 +16,9 @@ public sealed record HubSkip(string Path, string Reason);
 public sealed record HubListing(IReadOnlyList<HubModel> Models, IReadOnlyList<HubSkip> Skipped);
 
 /// <summary>
-/// Finds every checkpoint under a hub folder: plain folders holding a config.json, at any depth, and the
-/// Hugging Face cache layout <c>models--org--name/snapshots/REV/</c> (files there are links into blobs/).
+/// Finds every checkpoint under a hub folder: plain folders holding a config.json, at any depth, llama.cpp GGUF files (each
+/// one model), and the Hugging Face cache layout <c>models--org--name/snapshots/REV/</c> (files there are links into blobs/;
+/// a snapshot of GGUF files lists each as <c>org/name@REV/file.gguf</c>).
 /// Folders whose name starts with '.' are skipped; the search does not descend into a checkpoint. A folder
 /// is listed as soon as it has a config.json, broken or not: whether it loads is the scan's to report.
 /// A hub is written by strangers, so links are followed only while they stay inside the hub: a folder reached
@@ -55,8 +56,13 @@ public static class HubDiscovery
                 {
                     var repo = string.Join('/', name["models--".Length..].Split("--"));
                     foreach (var snapshot in Directory.EnumerateDirectories(System.IO.Path.Combine(target, "snapshots")).Order(StringComparer.Ordinal))
-                        if (Enter(snapshot) is { } folder && File.Exists(System.IO.Path.Combine(folder, "config.json")))
-                            Found.Add(new HubModel($"{repo}@{System.IO.Path.GetFileName(snapshot)}", folder, LinksOut(folder)));
+                    {
+                        if (Enter(snapshot) is not { } folder) continue;
+                        var id = $"{repo}@{System.IO.Path.GetFileName(snapshot)}";
+                        if (File.Exists(System.IO.Path.Combine(folder, "config.json"))) Found.Add(new HubModel(id, folder, LinksOut(folder)));
+                        // A GGUF repository's snapshot holds quantizations, each a model.
+                        else GgufFiles(folder, id + "/");
+                    }
                     continue;
                 }
                 if (File.Exists(System.IO.Path.Combine(target, "config.json")))
@@ -65,6 +71,21 @@ public static class HubDiscovery
                     continue;
                 }
                 Folder(target, idPrefix + name + "/");
+            }
+            GgufFiles(directory, idPrefix);
+        }
+
+        /// <summary>Each GGUF file in <paramref name="directory"/> is a model (a folder of quantizations is several), id'd by its path.</summary>
+        void GgufFiles(string directory, string idPrefix)
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*.gguf").Order(StringComparer.Ordinal))
+            {
+                var name = System.IO.Path.GetFileName(file);
+                if (name.StartsWith('.')) continue;
+                var problem = FileSystemProbe.Stat(file).Kind == FileKind.SymbolicLink && FileSystemProbe.Resolve(file) is { } target && !FileSystemProbe.IsWithin(target, root)
+                    ? $"{file} links outside the hub, to {target}; a hub's files may link only within the hub"
+                    : null;
+                Found.Add(new HubModel(idPrefix + name, file, problem));
             }
         }
 

@@ -1,4 +1,5 @@
 using Reef.Engine.Checkpoints;
+using Reef.Engine.Gguf;
 using Reef.Engine.Models;
 using Reef.Engine.Weights;
 
@@ -18,11 +19,22 @@ public static class CheckpointInspection
     /// </summary>
     public static CheckpointFacts Inspect(string directory, InputLimits? limits = null)
     {
+        if (File.Exists(directory) && GgufCapture.IsGguf(directory)) return InspectGguf(directory, limits);
         var checkpoint = Checkpoint.Open(directory, limits);
         var config = checkpoint.Config;
         var pass = CheckpointPass.Run(checkpoint, probes: null, ComputeOptions.Cpu, weightSignature: true);
         var (hash, signature, reason) = (pass.ContentHash, pass.WeightSignature, pass.NoWeightSignature);
         return new CheckpointFacts(hash, Architectures.ClassName(config.Architecture), config.Layers, config.HiddenSize, config.ParameterCount,
             ParentHints.Read(checkpoint.Directory), signature, reason);
+    }
+
+    /// <summary>A GGUF file's facts: its config from the metadata and its content hash, in one read. No weight signature yet.</summary>
+    static CheckpointFacts InspectGguf(string path, InputLimits? limits)
+    {
+        var (file, config) = GgufCapture.Open(path, limits);
+        using var stream = InputFiles.OpenRegular(path, "GGUF file");
+        var hash = file.ContentHash(stream, new Dictionary<string, byte[]>());
+        return new CheckpointFacts(hash, Architectures.ClassName(config.Architecture), config.Layers, config.HiddenSize, config.ParameterCount,
+            [], null, "the weight signature of GGUF files is not computed yet");
     }
 }
