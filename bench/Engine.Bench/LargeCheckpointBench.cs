@@ -68,7 +68,7 @@ public static class LargeCheckpointBench
         var checkpoint = Checkpoint.Open(dir);
         var config = checkpoint.Config;
         var fileBytes = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length);
-        var gemm = MatmulGflops(1024, config.HiddenSize, config.IntermediateSize);
+        var gemm = Gemm.Gflops(1024, config.HiddenSize, config.IntermediateSize, repeats: 5, rounds: 3);
         using var tokenizer = ModelTokenizer.Load(checkpoint.TokenizerPath!);
         var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, dir);
         var totalTokens = tokens.Ids.Sum(t => (long)t.Length);
@@ -129,36 +129,5 @@ public static class LargeCheckpointBench
             return new string(buffer, 0, reader.ReadBlock(buffer));
         }));
         return BpeTrainer.Train(text, 4000);
-    }
-
-    static double MatmulGflops(int m, int k, int n)
-    {
-        using var scope = NewDisposeScope();
-        var a = randn(m, k);
-        var b = randn(k, n);
-        for (var i = 0; i < 2; i++) a.matmul(b).Dispose();
-        var best = double.MaxValue;
-        const int repeats = 5;
-        for (var round = 0; round < 3; round++)
-        {
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < repeats; i++) a.matmul(b).Dispose();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds);
-        }
-        return 2.0 * m * k * n * repeats / best / 1e9;
-    }
-}
-
-/// <summary>Bytes this process has read through read(2) and friends (/proc/self/io rchar), page cache hits included.</summary>
-public static class ProcessIo
-{
-    public static long BytesRead
-    {
-        get
-        {
-            foreach (var line in File.ReadLines("/proc/self/io"))
-                if (line.StartsWith("rchar:", StringComparison.Ordinal)) return long.Parse(line["rchar:".Length..].Trim());
-            return 0;
-        }
     }
 }

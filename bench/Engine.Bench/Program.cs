@@ -45,7 +45,7 @@ Console.WriteLine($"load:   {weightBytes / load / 1e9:F2} GB/s vs raw read {weig
 
 // Plain matmul at the model's largest GEMM shape, same threads.
 var gemmTokens = 1024;
-var matmulGflops = MatmulGflops(gemmTokens, config.HiddenSize, config.IntermediateSize);
+var matmulGflops = Gemm.Gflops(gemmTokens, config.HiddenSize, config.IntermediateSize);
 Console.WriteLine($"matmul: {matmulGflops:F1} GFLOP/s  (fp32 [{gemmTokens}x{config.HiddenSize}] x [{config.HiddenSize}x{config.IntermediateSize}])");
 
 var probes = DefaultProbes.Load().Take(statements);
@@ -74,24 +74,6 @@ static double Time(Action action)
     var clock = Stopwatch.StartNew();
     action();
     return clock.Elapsed.TotalSeconds;
-}
-
-static double MatmulGflops(int m, int k, int n)
-{
-    using var scope = NewDisposeScope();
-    var a = randn(m, k);
-    var b = randn(k, n);
-    for (var i = 0; i < 3; i++) a.matmul(b).Dispose();
-    // Best of 5 rounds: this machine's two cores are shared, and the best round is the hardware's rate.
-    var best = double.MaxValue;
-    const int repeats = 20;
-    for (var round = 0; round < 5; round++)
-    {
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < repeats; i++) a.matmul(b).Dispose();
-        best = Math.Min(best, clock.Elapsed.TotalSeconds);
-    }
-    return 2.0 * m * k * n * repeats / best / 1e9;
 }
 
 // QKᵀ and PV: 2 · 2 · T² · heads · head_dim per layer (causal attention computes the full square in SDPA's math path).
