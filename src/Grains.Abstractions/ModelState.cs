@@ -33,6 +33,19 @@ public sealed record ModelState
     [Id(10)] public string? FailureKind { get; init; }
     /// <summary>What was found wrong in the store and made again for this model ("the stored fingerprint … ; extracted again").</summary>
     [Id(11)] public string? Repaired { get; init; }
+    /// <summary>
+    /// The content hash an earlier version stored for these same files, under its other definition of the hash (a sequential
+    /// SHA-256 of the files, before one read hashed per tensor): the fingerprint stored under it is still this model's.
+    /// </summary>
+    [Id(12)] public string? EarlierContentHash { get; init; }
+    /// <summary>
+    /// Which definition <see cref="ContentHash"/> follows: 0 in states stored by earlier versions (a sequential SHA-256 of
+    /// the files), <see cref="CurrentHashVersion"/> since (per-tensor, one read). A model whose state is older is hashed once
+    /// the earlier way as well, so that its fingerprint stored under that hash is found.
+    /// </summary>
+    [Id(13)] public int HashVersion { get; init; }
+
+    public const int CurrentHashVersion = 2;
 
     public bool Finished => Status is FingerprintStatus.Done or FingerprintStatus.Failed;
 }

@@ -22,7 +22,7 @@ public sealed class ModelGrain(
     ReefMetrics metrics,
     ILogger<ModelGrain> log) : Grain, IModelGrain
 {
-    BackgroundJob<(string Hash, ModelFacts Facts)>? _inspection;
+    BackgroundJob<(string Hash, string? EarlierHash, ModelFacts Facts)>? _inspection;
     string? _inspectionSignature;
     readonly Backoff _backoff = new();
 
@@ -42,6 +42,7 @@ public sealed class ModelGrain(
                 Path = job.Path, Signature = job.Signature, ProbeHash = job.Probes.ProbeHash,
                 Status = sameCheckpoint ? FingerprintStatus.Extracting : FingerprintStatus.Hashing,
                 ContentHash = sameCheckpoint ? current!.ContentHash : null, Facts = sameCheckpoint ? current!.Facts : null,
+                EarlierContentHash = current?.EarlierContentHash, HashVersion = current?.HashVersion ?? ModelState.CurrentHashVersion,
             });
         }
         if (current.Status == FingerprintStatus.Done) return await Verified(current, job);
@@ -52,7 +53,8 @@ public sealed class ModelGrain(
         {
             if (_inspection == null || _inspectionSignature != job.Signature)
             {
-                _inspection = BackgroundJob<(string, ModelFacts)>.Run(() => Inspect(job.Path, job.Probes.Limits()));
+                var earlierHash = current.HashVersion < ModelState.CurrentHashVersion;
+                _inspection = BackgroundJob<(string, string?, ModelFacts)>.Run(() => Inspect(job.Path, job.Probes.Limits(), earlierHash));
                 _inspectionSignature = job.Signature;
             }
             switch (_inspection.State)
@@ -63,14 +65,18 @@ public sealed class ModelGrain(
                     _inspection = null;
                     return await Failed(current, error, kind);
                 default:
-                    var (hash, facts) = _inspection.Result;
+                    var (hash, earlier, facts) = _inspection.Result;
                     _backoff.Reset();
-                    current = await Save(current with { ContentHash = hash, Facts = facts, Status = FingerprintStatus.Extracting });
+                    current = await Save(current with
+                    {
+                        ContentHash = hash, Facts = facts, Status = FingerprintStatus.Extracting,
+                        EarlierContentHash = earlier ?? current.EarlierContentHash, HashVersion = ModelState.CurrentHashVersion,
+                    });
                     break;
             }
         }
 
-        var key = StoreKeys.Fingerprint(current.ContentHash!, job.Probes.ProbeHash);
+        var key = await FingerprintKey(current, job.Probes.ProbeHash);
         if (current.Silo == null && await store.ContainsAsync(key))
         {
             if (await store.FingerprintProblemAsync(key, job.Probes.ProbeHash, job.Probes.Statements) is not { } problem)
@@ -97,6 +103,18 @@ public sealed class ModelGrain(
             log.LogWarning("{Model}: extraction not reachable yet ({Error}); will retry", this.GetPrimaryKeyString(), e.Message);
             return current;
         }
+    }
+
+    /// <summary>
+    /// The store key of this model's fingerprint: by its content hash, or — for files an earlier version hashed under the
+    /// other definition, whose fingerprint is stored under that hash — by the earlier hash, so an upgrade extracts nothing again.
+    /// </summary>
+    async Task<string> FingerprintKey(ModelState current, string probeHash)
+    {
+        var key = StoreKeys.Fingerprint(current.ContentHash!, probeHash);
+        if (current.Silo != null || current.EarlierContentHash is not { } earlier || earlier == current.ContentHash) return key;
+        var earlierKey = StoreKeys.Fingerprint(earlier, probeHash);
+        return !await store.ContainsAsync(key) && await store.ContainsAsync(earlierKey) ? earlierKey : key;
     }
 
     Task<ModelState?> IModelGrain.GetStateAsync() => Task.FromResult(state.RecordExists ? state.State : null);
@@ -173,9 +191,11 @@ public sealed class ModelGrain(
     /// Reads the checkpoint once for its hash and facts, and stores its weight signature by content (once for all ids
     /// with that content), so analysis takes them from the store and never opens the checkpoint again.
     /// </summary>
-    async Task<(string, ModelFacts)> Inspect(string path, InputLimits limits)
+    async Task<(string, string?, ModelFacts)> Inspect(string path, InputLimits limits, bool earlierHash)
     {
         var facts = CheckpointInspection.Inspect(path, limits);
+        // A state from an earlier version: its fingerprint is stored under the earlier definition of the hash (one more read, once).
+        var earlier = earlierHash ? CheckpointInspection.EarlierContentHash(path, limits) : null;
         string? signatureKey = null;
         if (facts.WeightSignature is { } signature)
         {
@@ -184,7 +204,7 @@ public sealed class ModelGrain(
                 await store.PutWeightSignatureAsync(signatureKey, signature);
             await store.PutSketchAsync(StoreKeys.WeightSketch(signatureKey), SketchKind.Weights, WeightSketch.Of(signature));
         }
-        return (facts.ContentHash, new ModelFacts
+        return (facts.ContentHash, earlier, new ModelFacts
         {
             Architecture = facts.Architecture, Layers = facts.Layers, HiddenSize = facts.HiddenSize, Parameters = facts.Parameters,
             ParentHints = facts.ParentHints.Select(h => h.Name).ToList(), WeightSignatureKey = signatureKey, NoWeightSignature = facts.NoWeightSignature,

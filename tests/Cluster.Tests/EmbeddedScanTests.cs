@@ -155,6 +155,12 @@ public sealed class EmbeddedScanTests
         var family = OutputFiles.ReadFamilies(temp.Sub("out")).Families.Single(f => f.Members.Contains("family/source")).Members;
         Assert.All(gguf, id => Assert.Contains(id, family));
         Assert.DoesNotContain("other-a", family);
+
+        // The weight signal covers GGUF files too: their signatures were taken from the dequantized weights.
+        var suspects = Cli.Run("suspects", "family/source", "--state", temp.Sub("state"), "--json");
+        Assert.True(suspects.ExitCode == 0, suspects.Error);
+        var ranked = JsonSerializer.Deserialize<List<SuspectsCommand.Suspect>>(suspects.Out)!;
+        Assert.All(gguf, id => Assert.True(ranked.Single(s => s.Id == id).Weights > 0.99, $"{id}: weights {ranked.Single(s => s.Id == id).Weights}"));
     }
 
     [Fact]

@@ -92,4 +92,23 @@ public class GgufModelTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"F32 GGUF in llama.cpp vs the safetensors checkpoint in ReefCluster: logits differ by at most {worst:E2} (logits up to {scale:F3})");
         Assert.True(worst < 1e-5 * scale, $"llama.cpp's logits differ from ours by {worst} (logits up to {scale})");
     }
+
+    [Fact]
+    public void AGgufExportHasTheWeightSignatureOfItsCheckpoint()
+    {
+        using var temp = new TempDirectory();
+        var dir = Model(temp);
+        var f32 = temp.Sub("model-f32.gguf");
+        var f16 = temp.Sub("model-f16.gguf");
+        GgufExport.Write(dir, f32);
+        GgufExport.Write(dir, f16, GgmlType.F16);
+        var original = Inspection.CheckpointInspection.Inspect(dir);
+        var exported = Inspection.CheckpointInspection.Inspect(f32);
+        var halved = Inspection.CheckpointInspection.Inspect(f16);
+        Assert.NotEqual(original.ContentHash, exported.ContentHash);
+        Assert.Equal(original.Layers, exported.Layers);
+        Assert.Equal(original.WeightSignature!.Invariants, exported.WeightSignature!.Invariants);
+        using var similarity = new Weights.WeightSimilarity([original.WeightSignature, halved.WeightSignature!]);
+        Assert.True(similarity.Score(0, 1) > 0.999, $"F16 export's weight score {similarity.Score(0, 1)}");
+    }
 }

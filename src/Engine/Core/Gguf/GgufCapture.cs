@@ -3,6 +3,7 @@ using Reef.Engine.Fingerprints;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
 using Reef.Engine.Tokenization;
+using Reef.Engine.Weights;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Gguf;
@@ -34,20 +35,13 @@ public static class GgufCapture
         IProgress<ProgressUpdate>? progress, InputLimits? limits)
     {
         var (file, config) = Open(path, limits);
-        TokenizedProbes tokens;
-        if (probes.IsPreTokenized) tokens = TokenizedProbes.Create(probes, null, config.MaxPositions, config.VocabSize, file.Path);
-        else
-        {
-            // Hugging Face tokenizers reads a tokenizer.json from a file: the one rebuilt from the metadata, for as long as it loads.
-            var json = Path.Combine(Path.GetTempPath(), $"reef-gguf-tokenizer-{Guid.NewGuid():N}.json");
-            try
+        var tokens = probes.IsPreTokenized
+            ? TokenizedProbes.Create(probes, null, config.MaxPositions, config.VocabSize, file.Path)
+            : WithTokenizerJson(file, json =>
             {
-                File.WriteAllText(json, GgufTokenizer.ToTokenizerJson(file).ToJsonString());
                 using var tokenizer = ModelTokenizer.Load(json);
-                tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, file.Path);
-            }
-            finally { File.Delete(json); }
-        }
+                return TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, file.Path);
+            });
         var clock = Stopwatch.StartNew();
         var (stored, hash) = GgufLlamaLayout.Read(file, config);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -69,5 +63,51 @@ public static class GgufCapture
         {
             foreach (var t in tensors.Values.Concat(stored.Values)) t.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A GGUF file's facts in one read of it: config, content hash and weight signature (from the dequantized weights, the
+    /// byte tokens found in its rebuilt tokenizer), or why it has none.
+    /// </summary>
+    public static (ModelConfig Config, string ContentHash, WeightSignature? Signature, string? NoSignature) Inspect(string path, InputLimits? limits)
+    {
+        limits ??= InputLimits.Default;
+        var (file, config) = Open(path, limits);
+        var (tensors, hash) = GgufLlamaLayout.Read(file, config);
+        try
+        {
+            string? reason = null;
+            WeightSignature? signature = null;
+            try
+            {
+                signature = WithTokenizerJson(file, json =>
+                {
+                    using var builder = WeightSignatureBuilder.TryStart(config, json, limits.MaxTokenizerBytes, out reason);
+                    if (builder == null) return null;
+                    using var weights = DecoderWeights.FromTensors(config, tensors);
+                    builder.AddAll(weights);
+                    return builder.Build();
+                });
+            }
+            // A vocabulary ReefCluster cannot rebuild costs the signature, not the model.
+            catch (InvalidInputException e) { reason = e.Message; }
+            return (config, hash, signature, reason);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Runs <paramref name="use"/> on the file's tokenizer rebuilt as a tokenizer.json (Hugging Face tokenizers reads files).</summary>
+    static T WithTokenizerJson<T>(GgufFile file, Func<string, T> use)
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"reef-gguf-tokenizer-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(json, GgufTokenizer.ToTokenizerJson(file).ToJsonString());
+            return use(json);
+        }
+        finally { File.Delete(json); }
     }
 }

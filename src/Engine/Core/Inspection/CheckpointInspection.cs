@@ -28,13 +28,31 @@ public static class CheckpointInspection
             ParentHints.Read(checkpoint.Directory), signature, reason);
     }
 
-    /// <summary>A GGUF file's facts: its config from the metadata and its content hash, in one read. No weight signature yet.</summary>
+    /// <summary>
+    /// The content hash as versions before one-read hashing defined it — SHA-256 over config.json and each weight file, name
+    /// and bytes, in order — for finding fingerprints they stored; null for a GGUF file (read by no earlier version).
+    /// </summary>
+    public static string? EarlierContentHash(string directory, InputLimits? limits = null)
+    {
+        if (File.Exists(directory) && GgufCapture.IsGguf(directory)) return null;
+        var checkpoint = Checkpoint.Open(directory, limits);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        foreach (var path in new[] { Path.Combine(checkpoint.Directory, "config.json") }.Concat(checkpoint.Files.Select(f => f.Path)))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(path) + "\n"));
+            using var stream = InputFiles.OpenRegular(path, "checkpoint file");
+            int read;
+            while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>A GGUF file's facts: config, content hash and weight signature, in one read; no parent hints.</summary>
     static CheckpointFacts InspectGguf(string path, InputLimits? limits)
     {
-        var (file, config) = GgufCapture.Open(path, limits);
-        using var stream = InputFiles.OpenRegular(path, "GGUF file");
-        var hash = file.ContentHash(stream, new Dictionary<string, byte[]>());
+        var (config, hash, signature, reason) = GgufCapture.Inspect(path, limits);
         return new CheckpointFacts(hash, Architectures.ClassName(config.Architecture), config.Layers, config.HiddenSize, config.ParameterCount,
-            [], null, "the weight signature of GGUF files is not computed yet");
+            [], signature, reason);
     }
 }

@@ -60,11 +60,7 @@ public static class CheckpointPass
         else
         {
             using var weights = DecoderWeights.Load(reader, compute);
-            if (signature != null)
-            {
-                signature.Embedding(weights.Embed);
-                for (var layer = 0; layer < weights.Blocks.Count; layer++) signature.Layer(layer, weights.Blocks[layer]);
-            }
+            signature?.AddAll(weights);
             activations = ActivationCapture.Run(weights, probes, batchSize, progress);
         }
         var hash = reader.Finish();

@@ -38,21 +38,24 @@ public sealed class WeightSignatureBuilder : IDisposable
     /// A builder for <paramref name="checkpoint"/>, or null with the reason when its weights cannot give a signature (a layout
     /// other than Llama's separate projections, or no tokenizer.json to find the byte tokens in).
     /// </summary>
-    public static WeightSignatureBuilder? TryStart(Checkpoint checkpoint, out string? reason)
+    public static WeightSignatureBuilder? TryStart(Checkpoint checkpoint, out string? reason) =>
+        TryStart(checkpoint.Config, checkpoint.TokenizerPath, checkpoint.Limits.MaxTokenizerBytes, out reason);
+
+    /// <summary>A builder for a model of <paramref name="c"/> whose tokenizer.json is <paramref name="tokenizer"/> (null: none).</summary>
+    public static WeightSignatureBuilder? TryStart(ModelConfig c, string? tokenizer, long maxTokenizerBytes, out string? reason)
     {
-        var c = checkpoint.Config;
         reason = null;
         if (c.Architecture is not (Architecture.Llama or Architecture.Mistral or Architecture.Qwen2 or Architecture.Gemma))
         {
             reason = $"weight signature reads separate q/k/v/o and gate/up/down projections; {Architectures.ClassName(c.Architecture)} fuses or stores them otherwise";
             return null;
         }
-        if (checkpoint.TokenizerPath is not { } tokenizer)
+        if (tokenizer == null)
         {
             reason = "no tokenizer.json to find the byte tokens in";
             return null;
         }
-        var anchors = ByteAnchors.Read(tokenizer, checkpoint.Limits.MaxTokenizerBytes);
+        var anchors = ByteAnchors.Read(tokenizer, maxTokenizerBytes);
         var present = anchors.Select(id => id >= 0 && id < c.VocabSize).ToArray();
         if (present.Count(p => p) < WeightSignature.MinimumAnchors)
         {
@@ -60,6 +63,13 @@ public sealed class WeightSignatureBuilder : IDisposable
             return null;
         }
         return new WeightSignatureBuilder(c, FamilyLayout.For(c.Architecture).Norm, anchors, present);
+    }
+
+    /// <summary>Adds the embedding and every block of weights loaded whole (the decoder's view of them).</summary>
+    public void AddAll(DecoderWeights weights)
+    {
+        Embedding(weights.Embed);
+        for (var layer = 0; layer < weights.Blocks.Count; layer++) Layer(layer, weights.Blocks[layer]);
     }
 
     /// <summary>Takes the byte tokens' rows of the embedding table [vocab, d] (any float dtype), RMS-normalized.</summary>
