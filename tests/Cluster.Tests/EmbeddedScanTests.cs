@@ -163,6 +163,25 @@ public sealed class EmbeddedScanTests
         Assert.All(gguf, id => Assert.True(ranked.Single(s => s.Id == id).Weights > 0.99, $"{id}: weights {ranked.Single(s => s.Id == id).Weights}"));
     }
 
+    /// <summary>An embedded scan with a memory budget smaller than any model streams every one, with the same scores.</summary>
+    [Fact]
+    public void AScanThatStreamsEveryModelScoresAsOneThatLoadsThemWhole()
+    {
+        using var temp = new TempDirectory();
+        TestHub.Write(temp.Sub("hub"));
+        var whole = Scan(temp, "out-whole");
+        var run = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state-streamed"), "--out", temp.Sub("out-streamed"), "--samples", "48",
+            "--max-memory", "1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var streamed = ScanMatrix.Read(temp.Sub("out-streamed"));
+        Assert.Equal(whole.Ids, streamed.Ids);
+        Assert.True(whole.MaxDifference(streamed) < 1e-6, $"scores moved by {whole.MaxDifference(streamed)}");
+
+        var bad = Cli.Run("scan", temp.Sub("hub"), "--state", temp.Sub("state-bad"), "--out", temp.Sub("out-bad"), "--max-memory", "lots");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("'lots' is not a size", bad.Error);
+    }
+
     [Fact]
     public void AHubThatDoesNotExistIsBadInputNamingIt()
     {

@@ -30,6 +30,12 @@ public sealed class ConnectionOptions
         DefaultValueFactory = _ => ReefSiloOptions.DefaultStateDirectory,
     };
 
+    public Option<string?> MaxMemory { get; } = new("--max-memory")
+    {
+        Description = "Embedded mode: most memory a model's weights may take loaded whole (e.g. 8GiB); a larger model is streamed block by " +
+                      "block, with the same result. Default: half of this machine's (or container's) memory. Cluster silos: Reef:MaxMemory.",
+    };
+
     public Option<string> Registry { get; } = new("--registry")
     {
         Description = "Registry the models belong to.", DefaultValueFactory = _ => "default",
@@ -42,10 +48,15 @@ public sealed class ConnectionOptions
         command.Options.Add(RedisTls);
         command.Options.Add(BlobFolder);
         command.Options.Add(State);
+        command.Options.Add(MaxMemory);
         command.Options.Add(Registry);
     }
 
-    public Task<ReefConnection> OpenAsync(ParseResult parse, CliContext context) =>
-        ReefConnection.OpenAsync(parse.GetValue(Cluster) is { } cluster ? RedisConnection.Options(cluster, parse.GetValue(RedisPasswordFile), parse.GetValue(RedisTls)) : null,
-            parse.GetValue(State)!, context.Error, parse.GetValue(BlobFolder));
+    public Task<ReefConnection> OpenAsync(ParseResult parse, CliContext context)
+    {
+        // A size that does not parse is bad usage, said before anything starts.
+        if (parse.GetValue(MaxMemory) is { } size) Engine.Models.MemoryBudget.Parse(size);
+        return ReefConnection.OpenAsync(parse.GetValue(Cluster) is { } cluster ? RedisConnection.Options(cluster, parse.GetValue(RedisPasswordFile), parse.GetValue(RedisTls)) : null,
+            parse.GetValue(State)!, context.Error, parse.GetValue(BlobFolder), parse.GetValue(MaxMemory));
+    }
 }

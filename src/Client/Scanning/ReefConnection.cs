@@ -45,7 +45,9 @@ public sealed class ReefConnection : IAsyncDisposable
     /// <param name="stateDirectory">Embedded mode's state.</param>
     /// <param name="log">Where warnings go.</param>
     /// <param name="blobFolder">With <paramref name="redis"/>: the shared folder of the store's values, as the silos have it.</param>
-    public static async Task<ReefConnection> OpenAsync(ConfigurationOptions? redis, string stateDirectory, TextWriter log, string? blobFolder = null)
+    /// <param name="maxMemory">Embedded mode: the embedded silo's memory budget for a model's weights (its Reef:MaxMemory); null: the default.</param>
+    public static async Task<ReefConnection> OpenAsync(ConfigurationOptions? redis, string stateDirectory, TextWriter log, string? blobFolder = null,
+        string? maxMemory = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Silo and client logs go to stderr, warnings and up, so stdout stays the command's output (--json).
@@ -86,7 +88,7 @@ public sealed class ReefConnection : IAsyncDisposable
         {
             Clustering = "localhost", StateDirectory = stateDirectory, SiloPort = FreePort(), GatewayPort = gatewayPort,
             // The embedded silo is its own accelerator silo: one extraction at a time on the CPU, or one per GPU.
-            Accelerators = Math.Max(1, ComputeOptions.CudaDevices),
+            Accelerators = Math.Max(1, ComputeOptions.CudaDevices), MaxMemory = maxMemory,
         }));
         var embedded = builder.Build();
         await embedded.StartAsync();
