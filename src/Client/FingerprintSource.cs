@@ -13,7 +13,7 @@ public static class FingerprintSource
     {
         var (path, label) = ModelArgument.Resolve(argument);
         if (FingerprintFile.LooksLikeFingerprint(path)) return FingerprintFile.Read(path);
-        if (Directory.Exists(path) || (File.Exists(path) && GgufCapture.IsGguf(path)))
+        if (Directory.Exists(path) || (File.Exists(path) && GgufReader.IsGguf(path)))
         {
             var fingerprint = FingerprintBuilder.Build(path, common.LoadProbes(parse), common.Compute(parse), common.Batch(parse), context.Progress(label),
                 limits: common.InputLimits(parse));

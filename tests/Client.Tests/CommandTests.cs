@@ -61,11 +61,18 @@ public class CommandTests
 
         var derived = Cli.Run("compare", source, gguf, "--samples", "32", "--json");
         Assert.True(derived.ExitCode == 0, derived.Error);
+        double cka;
         using (var json = JsonDocument.Parse(derived.Out))
         {
             Assert.Equal("derived", json.RootElement.GetProperty("verdict").GetString());
-            Assert.True(json.RootElement.GetProperty("reefLayer").GetProperty("cka").GetDouble() > 0.999);
+            cka = json.RootElement.GetProperty("reefLayer").GetProperty("cka").GetDouble();
+            Assert.True(cka > 0.999);
         }
+        // Under a budget nothing fits, both models stream block by block, the GGUF file as the folder: the same score.
+        var streamed = Cli.Run("compare", source, gguf, "--samples", "32", "--json", "--max-memory", "1");
+        Assert.True(streamed.ExitCode == 0, streamed.Error);
+        using (var json = JsonDocument.Parse(streamed.Out))
+            Assert.Equal(cka, json.RootElement.GetProperty("reefLayer").GetProperty("cka").GetDouble(), 6);
         Assert.Contains("verdict: UNRELATED", Cli.Run("compare", other, gguf, "--samples", "32").Out);
 
         var broken = temp.Sub("broken.gguf");

@@ -47,7 +47,8 @@ public class GgufModelTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(checkpoint.Config.Rope!.Theta, config.Rope!.Theta);
 
         var original = checkpoint.ReadAllTensors();
-        var read = GgufLlamaLayout.ReadAll(file, config);
+        Dictionary<string, Tensor> read;
+        using (var reader = GgufReader.Open(gguf)) read = reader.ReadAll();
         try
         {
             Assert.Equal(original.Keys.Order(), read.Keys.Order());
@@ -110,5 +111,46 @@ public class GgufModelTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(original.WeightSignature!.Invariants, exported.WeightSignature!.Invariants);
         using var similarity = new Weights.WeightSimilarity([original.WeightSignature, halved.WeightSignature!]);
         Assert.True(similarity.Score(0, 1) > 0.999, $"F16 export's weight score {similarity.Score(0, 1)}");
+    }
+
+    /// <summary>
+    /// A GGUF file runs through the same one-read pass as a checkpoint folder: over the memory budget it streams block by
+    /// block, with the activations, hash, weight signature and bytes read of loading it whole.
+    /// </summary>
+    [Theory]
+    [InlineData(LLama.Native.LLamaFtype.MOSTLY_F16)]
+    [InlineData(LLama.Native.LLamaFtype.MOSTLY_Q4_K_M)]
+    public void AGgufFileStreamsBlockByBlockAsItLoadsWhole(LLama.Native.LLamaFtype type)
+    {
+        using var temp = new TempDirectory();
+        var dir = TestModels.WriteLlamaWithMerges(temp.Sub("model"), seed: 14, hidden: 256, ffn: 512, layers: 3);
+        var f32 = temp.Sub("model-f32.gguf");
+        GgufExport.Write(dir, f32);
+        var gguf = temp.Sub($"model-{type}.gguf");
+        LlamaCppReference.Quantize(f32, gguf, type);
+
+        Inspection.PassResult Pass(long budget)
+        {
+            using var reader = GgufReader.Open(gguf);
+            using var tokenizer = ModelTokenizer.Load(reader.TokenizerPath!);
+            var tokens = TokenizedProbes.Create(ProbeLoader.Load(null, 10), tokenizer, reader.Config.MaxPositions, reader.Config.VocabSize, gguf);
+            return Inspection.CheckpointPass.Run(reader, tokens, ComputeOptions.Cpu with { MaxMemoryBytes = budget }, batchSize: 4);
+        }
+        var whole = Pass(long.MaxValue / 4);
+        var streamed = Pass(1);
+
+        Assert.False(whole.Streamed);
+        Assert.True(streamed.Streamed);
+        var largest = 0f;
+        for (var layer = 0; layer < whole.Activations!.LayerCount; layer++)
+            largest = Math.Max(largest, whole.Activations.Layers[layer].Zip(streamed.Activations!.Layers[layer], (a, b) => Math.Abs(a - b)).Max());
+        output.WriteLine($"{type}: streamed vs whole, largest difference {largest:E2}");
+        Assert.True(largest <= 1e-5, $"streamed differs from whole by {largest}");
+        Assert.Equal(whole.ContentHash, streamed.ContentHash);
+        Assert.Equal(Inspection.CheckpointInspection.Inspect(gguf).ContentHash, whole.ContentHash);
+        var tensorBytes = GgufFile.Open(gguf).TensorList.Sum(t => t.ByteLength);
+        Assert.Equal(tensorBytes, whole.BytesRead);
+        Assert.Equal(tensorBytes, streamed.BytesRead);
+        Assert.Equal(whole.WeightSignature!.Invariants, streamed.WeightSignature!.Invariants);
     }
 }

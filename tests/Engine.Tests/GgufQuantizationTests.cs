@@ -59,7 +59,8 @@ public class GgufQuantizationTests(ITestOutputHelper output)
         using var tokenizer = ModelTokenizer.Load(Path.Combine(dir, "tokenizer.json"));
         var ids = tokenizer.Encode("The quick brown fox jumps over the lazy dog near the river bank.");
         var expected = LlamaCppReference.Logits(quantized, ids);
-        var tensors = GgufLlamaLayout.ReadAll(file, GgufLlamaLayout.Config(file));
+        Dictionary<string, Tensor> tensors;
+        using (var reader = GgufReader.Open(quantized)) tensors = reader.ReadAll();
         try
         {
             using var model = new CausalLm(config, tensors);

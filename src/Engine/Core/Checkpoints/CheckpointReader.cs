@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Reef.Engine.Models;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Checkpoints;
@@ -14,7 +15,7 @@ namespace Reef.Engine.Checkpoints;
 /// name and bytes, then each weight file's name, header digest and its tensors' SHA-256 digests in file order
 /// (safetensors' data section is exactly its tensors, so every byte of every file is covered).
 /// </remarks>
-public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? bytesRead = null) : IDisposable
+public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? bytesRead = null) : IWeightReader
 {
     const int ChunkBytes = 16 << 20;
 
@@ -23,6 +24,22 @@ public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? byt
 
     /// <summary>The checkpoint being read.</summary>
     public Checkpoint Checkpoint => checkpoint;
+
+    public string Path => checkpoint.Directory;
+    public ModelConfig Config => checkpoint.Config;
+    public string? TokenizerPath => checkpoint.TokenizerPath;
+    public InputLimits Limits => checkpoint.Limits;
+    public long WeightBytes => checkpoint.WeightBytes;
+    public IProgress<long>? Progress { get; set; } = bytesRead;
+
+    DecoderPlan? _whole;
+
+    /// <summary>The checked plan (the whole model's is checked once per read, however many callers ask).</summary>
+    public DecoderPlan Plan(int? lastLayer = null) =>
+        lastLayer == null ? _whole ??= DecoderWeights.Validate(checkpoint) : DecoderWeights.Validate(checkpoint, lastLayer);
+
+    public IEnumerable<string> InStorageOrder(IEnumerable<string> names) =>
+        names.Distinct().Select(n => checkpoint.Tensors[n]).OrderBy(t => t.File.Path, StringComparer.Ordinal).ThenBy(t => t.Entry.Start).Select(t => t.Entry.Name);
 
     /// <summary>Tensor bytes read so far (headers were read when the checkpoint was opened).</summary>
     public long BytesRead { get; private set; }
@@ -54,12 +71,12 @@ public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? byt
         _clock.Start();
         var buffer = new byte[ChunkBytes];
         using var content = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var config = Path.Combine(checkpoint.Directory, "config.json");
+        var config = System.IO.Path.Combine(checkpoint.Directory, "config.json");
         content.AppendData(System.Text.Encoding.UTF8.GetBytes("config.json\n"));
         content.AppendData(InputFiles.ReadAllBytes(config, "config.json", checkpoint.Limits.MaxMetadataBytes));
         foreach (var file in checkpoint.Files)
         {
-            content.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file.Path) + "\n"));
+            content.AppendData(System.Text.Encoding.UTF8.GetBytes(System.IO.Path.GetFileName(file.Path) + "\n"));
             content.AppendData(file.HeaderDigest);
             foreach (var entry in file.Tensors.Values.OrderBy(e => e.Start))
             {
@@ -108,7 +125,7 @@ public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? byt
     void Count(long bytes)
     {
         BytesRead += bytes;
-        bytesRead?.Report(BytesRead);
+        Progress?.Report(BytesRead);
     }
 
     public void Dispose()

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Reef.Engine.Checkpoints;
-using Reef.Engine.Gguf;
 using Reef.Engine.Inspection;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
@@ -31,15 +30,12 @@ public static class FingerprintBuilder
         IProgress<ProgressUpdate>? progress = null, string? contentHash = null, InputLimits? limits = null)
     {
         ProbeRequirements.CheckForFingerprint(probes);
-        if (!Directory.Exists(checkpointPath) && GgufCapture.IsGguf(checkpointPath))
-            return Checked(GgufCapture.Capture(checkpointPath, probes, compute, batchSize, progress, limits), contentHash);
-        var checkpoint = Checkpoint.Open(checkpointPath, limits);
-        DecoderWeights.Validate(checkpoint);
-        var config = checkpoint.Config;
-        using var tokenizer = probes.IsPreTokenized || checkpoint.TokenizerPath == null ? null : ModelTokenizer.Load(checkpoint.TokenizerPath, checkpoint.Limits.MaxTokenizerBytes);
-        var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, checkpoint.Directory);
+        using var reader = IWeightReader.Open(checkpointPath, limits);
+        var config = reader.Plan().Config;
+        using var tokenizer = probes.IsPreTokenized || reader.TokenizerPath == null ? null : ModelTokenizer.Load(reader.TokenizerPath, reader.Limits.MaxTokenizerBytes);
+        var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, reader.Path);
 
-        var pass = CheckpointPass.Run(checkpoint, tokens, compute, batchSize, weightSignature: false, progress);
+        var pass = CheckpointPass.Run(reader, tokens, compute, batchSize, weightSignature: false, progress);
         var identity = new ModelIdentity(checkpointPath, pass.ContentHash, Architectures.ClassName(config.Architecture),
             config.Layers, config.HiddenSize, config.ParameterCount);
         return Checked(new CaptureResult(pass.Activations!, identity, tokens, probes, pass.ReadTime, pass.Elapsed - pass.ReadTime), contentHash);

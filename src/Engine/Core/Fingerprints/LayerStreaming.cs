@@ -16,13 +16,13 @@ namespace Reef.Engine.Fingerprints;
 public static class LayerStreaming
 {
     /// <summary>
-    /// Captures every block of <paramref name="reader"/>'s checkpoint on <paramref name="probes"/>, feeding the embedding and
+    /// Captures every block of <paramref name="reader"/>'s model on <paramref name="probes"/>, feeding the embedding and
     /// each block to <paramref name="signature"/> on the way when given.
     /// </summary>
-    public static CapturedActivations Run(CheckpointReader reader, TokenizedProbes probes, ComputeOptions compute, int batchSize = 8,
+    public static CapturedActivations Run(IWeightReader reader, TokenizedProbes probes, ComputeOptions compute, int batchSize = 8,
         WeightSignatureBuilder? signature = null, IProgress<ProgressUpdate>? progress = null)
     {
-        var (config, layout, plan, layers, _) = DecoderWeights.Validate(reader.Checkpoint);
+        var (config, layout, plan, layers, _) = reader.Plan();
         var decoder = new Decoder(config, layout);
         int n = probes.Ids.Count, width = config.HiddenSize;
         var result = Enumerable.Range(0, layers).Select(_ => new float[(long)n * width]).ToArray();

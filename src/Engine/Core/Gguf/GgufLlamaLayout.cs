@@ -84,45 +84,6 @@ public static class GgufLlamaLayout
         };
     }
 
-    /// <summary>Every tensor of a Llama GGUF file under its Hugging Face name, dequantized to float32, Q/K rows in transformers' order.</summary>
-    public static Dictionary<string, Tensor> ReadAll(GgufFile file, ModelConfig config) => Read(file, config).Tensors;
-
-    /// <summary>
-    /// <see cref="ReadAll"/> in one read of the file, with its content hash: SHA-256 over "gguf", the header's digest and every
-    /// tensor's digest in file order (each tensor hashed as it is read, the ones no decoder runs hashed unallocated).
-    /// </summary>
-    public static (Dictionary<string, Tensor> Tensors, string ContentHash) Read(GgufFile file, ModelConfig config)
-    {
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var digests = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        using var stream = InputFiles.OpenRegular(file.Path, "GGUF file");
-        var shapes = new WeightPlan(config, FamilyLayout.For(Models.Architecture.Llama)).All().ToDictionary(t => t.Name, t => t.Shape);
-        try
-        {
-            foreach (var (hf, gguf) in Names(config))
-            {
-                var info = file.Tensors.GetValueOrDefault(gguf) ?? throw new InvalidInputException(file.Path, $"has no tensor '{gguf}'");
-                if (!info.Shape.SequenceEqual(shapes[hf]))
-                    throw new InvalidInputException(file.Path, $"tensor '{gguf}' has shape [{string.Join(", ", info.Shape)}] but the metadata implies [{string.Join(", ", shapes[hf])}]");
-                using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-                var weight = file.ReadFloat32(info, stream, hash);
-                digests[gguf] = hash.GetHashAndReset();
-                if (hf.EndsWith("q_proj.weight", StringComparison.Ordinal) || hf.EndsWith("k_proj.weight", StringComparison.Ordinal))
-                {
-                    using var stored = weight;
-                    weight = FromGguf(stored, hf.EndsWith("q_proj.weight", StringComparison.Ordinal) ? config.Heads : config.KvHeads);
-                }
-                result[hf] = weight;
-            }
-            return (result, file.ContentHash(stream, digests));
-        }
-        catch
-        {
-            foreach (var t in result.Values) t.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>
     /// llama.cpp's order of a Q or K projection's rows [heads · d, in] from transformers': within each head, row pairs
     /// (i, i + d/2) become adjacent (convert_hf_to_gguf.py's permute).

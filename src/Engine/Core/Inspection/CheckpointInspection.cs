@@ -19,13 +19,13 @@ public static class CheckpointInspection
     /// </summary>
     public static CheckpointFacts Inspect(string directory, InputLimits? limits = null)
     {
-        if (File.Exists(directory) && GgufCapture.IsGguf(directory)) return InspectGguf(directory, limits);
-        var checkpoint = Checkpoint.Open(directory, limits);
-        var config = checkpoint.Config;
-        var pass = CheckpointPass.Run(checkpoint, probes: null, ComputeOptions.Cpu, weightSignature: true);
-        var (hash, signature, reason) = (pass.ContentHash, pass.WeightSignature, pass.NoWeightSignature);
-        return new CheckpointFacts(hash, Architectures.ClassName(config.Architecture), config.Layers, config.HiddenSize, config.ParameterCount,
-            ParentHints.Read(checkpoint.Directory), signature, reason);
+        using var reader = IWeightReader.Open(directory, limits);
+        var config = reader.Plan().Config;
+        var pass = CheckpointPass.Run(reader, probes: null, ComputeOptions.Cpu, weightSignature: true);
+        // Parent hints are read from a checkpoint folder's files; a GGUF file has none.
+        var hints = reader is CheckpointReader folder ? ParentHints.Read(folder.Checkpoint.Directory) : [];
+        return new CheckpointFacts(pass.ContentHash, Architectures.ClassName(config.Architecture), config.Layers, config.HiddenSize, config.ParameterCount,
+            hints, pass.WeightSignature, pass.NoWeightSignature);
     }
 
     /// <summary>
@@ -34,7 +34,7 @@ public static class CheckpointInspection
     /// </summary>
     public static string? EarlierContentHash(string directory, InputLimits? limits = null)
     {
-        if (File.Exists(directory) && GgufCapture.IsGguf(directory)) return null;
+        if (File.Exists(directory) && GgufReader.IsGguf(directory)) return null;
         var checkpoint = Checkpoint.Open(directory, limits);
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];
@@ -46,13 +46,5 @@ public static class CheckpointInspection
             while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    /// <summary>A GGUF file's facts: config, content hash and weight signature, in one read; no parent hints.</summary>
-    static CheckpointFacts InspectGguf(string path, InputLimits? limits)
-    {
-        var (config, hash, signature, reason) = GgufCapture.Inspect(path, limits);
-        return new CheckpointFacts(hash, Architectures.ClassName(config.Architecture), config.Layers, config.HiddenSize, config.ParameterCount,
-            [], signature, reason);
     }
 }

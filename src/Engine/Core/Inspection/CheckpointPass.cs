@@ -27,26 +27,27 @@ public sealed record PassResult(string ContentHash, WeightSignature? WeightSigna
 public static class CheckpointPass
 {
     /// <summary>
-    /// Reads <paramref name="checkpoint"/> once. With <paramref name="probes"/>, captures their activations; with
+    /// Reads the model behind <paramref name="reader"/> once. With <paramref name="probes"/>, captures their activations; with
     /// <paramref name="weightSignature"/>, computes the weight signature on the way (or says why there is none).
     /// </summary>
-    public static PassResult Run(Checkpoint checkpoint, TokenizedProbes? probes, ComputeOptions compute, int batchSize = 8,
+    public static PassResult Run(IWeightReader reader, TokenizedProbes? probes, ComputeOptions compute, int batchSize = 8,
         bool weightSignature = true, IProgress<ProgressUpdate>? progress = null)
     {
-        var config = DecoderWeights.Validate(checkpoint).Config;
+        var config = reader.Plan().Config;
         var clock = Stopwatch.StartNew();
         WeightSignatureBuilder? signature = null;
         string? noSignature = null;
         if (weightSignature)
         {
             // A tokenizer too malformed to find byte tokens in costs the signature, not the model.
-            try { signature = WeightSignatureBuilder.TryStart(checkpoint, out noSignature); }
+            try { signature = WeightSignatureBuilder.TryStart(reader, out noSignature); }
             catch (InvalidInputException e) { noSignature = e.Message; }
         }
         using var _ = signature;
-        var total = checkpoint.WeightBytes;
-        using var reader = new CheckpointReader(checkpoint, progress == null ? null : new SyncProgress<long>(done =>
-            progress.Report(new ProgressUpdate("read", done, total, "bytes", done / Math.Max(1e-9, clock.Elapsed.TotalSeconds)))));
+        var total = reader.WeightBytes;
+        if (progress != null)
+            reader.Progress = new SyncProgress<long>(done =>
+                progress.Report(new ProgressUpdate("read", done, total, "bytes", done / Math.Max(1e-9, clock.Elapsed.TotalSeconds))));
         CapturedActivations? activations = null;
         var streamed = probes != null && MemoryBudget.MustStream(config, compute);
         if (probes == null)
@@ -67,4 +68,11 @@ public static class CheckpointPass
         return new PassResult(hash, signature?.Build(), noSignature, activations, streamed, reader.BytesRead, reader.ReadTime, clock.Elapsed);
     }
 
+    /// <summary><see cref="Run(IWeightReader, TokenizedProbes?, ComputeOptions, int, bool, IProgress{ProgressUpdate}?)"/> on a checkpoint folder.</summary>
+    public static PassResult Run(Checkpoint checkpoint, TokenizedProbes? probes, ComputeOptions compute, int batchSize = 8,
+        bool weightSignature = true, IProgress<ProgressUpdate>? progress = null)
+    {
+        using var reader = new CheckpointReader(checkpoint);
+        return Run(reader, probes, compute, batchSize, weightSignature, progress);
+    }
 }

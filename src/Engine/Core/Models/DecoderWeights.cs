@@ -38,16 +38,14 @@ public sealed class DecoderWeights : IDisposable
         return Load(reader, compute, lastLayer);
     }
 
-    /// <summary>Loads blocks 0..<paramref name="lastLayer"/> through <paramref name="reader"/>, in file order (sequential I/O).</summary>
-    public static DecoderWeights Load(CheckpointReader reader, ComputeOptions compute, int? lastLayer = null)
+    /// <summary>Loads blocks 0..<paramref name="lastLayer"/> through <paramref name="reader"/>, in storage order (sequential I/O).</summary>
+    public static DecoderWeights Load(IWeightReader reader, ComputeOptions compute, int? lastLayer = null)
     {
-        var (config, layout, plan, layers, wanted) = Validate(reader.Checkpoint, lastLayer);
+        var (config, layout, plan, layers, wanted) = reader.Plan(lastLayer);
         var loaded = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            var inFileOrder = wanted.Select(w => w.Name).Distinct().Select(n => reader.Checkpoint.Tensors[n])
-                .OrderBy(t => t.File.Path, StringComparer.Ordinal).ThenBy(t => t.Entry.Start);
-            foreach (var (_, entry) in inFileOrder) loaded[entry.Name] = ReadConverted(reader, entry.Name, compute);
+            foreach (var name in reader.InStorageOrder(wanted.Select(w => w.Name))) loaded[name] = ReadConverted(reader, name, compute);
             var blocks = Enumerable.Range(0, layers).Select(i => plan.Assemble(i, loaded)).ToList();
             var embed = loaded[layout.EmbedTokens + ".weight"];
             var positions = layout.EmbedPositions != null ? loaded[layout.EmbedPositions + ".weight"] : null;
@@ -61,7 +59,7 @@ public sealed class DecoderWeights : IDisposable
     }
 
     /// <summary>Reads one tensor and converts it to the compute dtype and device, holding the stored form no longer than that.</summary>
-    public static Tensor ReadConverted(CheckpointReader reader, string name, ComputeOptions compute)
+    public static Tensor ReadConverted(IWeightReader reader, string name, ComputeOptions compute)
     {
         var raw = reader.Read(name);
         var converted = raw.to(compute.Dtype, compute.Device);
@@ -73,8 +71,7 @@ public sealed class DecoderWeights : IDisposable
     /// Checks that every tensor blocks 0..<paramref name="lastLayer"/> need is present with the shape the config
     /// implies and a float dtype, from the headers alone, before any weight is read.
     /// </summary>
-    public static (ModelConfig Config, FamilyLayout Layout, WeightPlan Plan, int Layers, List<(string Name, long[] Shape)> Tensors)
-        Validate(Checkpoint checkpoint, int? lastLayer = null)
+    public static DecoderPlan Validate(Checkpoint checkpoint, int? lastLayer = null)
     {
         var config = checkpoint.Config;
         var layers = Math.Min(config.Layers, (lastLayer ?? config.Layers - 1) + 1);
@@ -82,13 +79,9 @@ public sealed class DecoderWeights : IDisposable
         var layout = FamilyLayout.For(config.Architecture, prefix);
         // The config's claims against the headers first, so nothing below enumerates a lying layer count.
         ModelLimits.CheckLayersAgainstWeights(checkpoint, layout);
-        var plan = new WeightPlan(config, layout);
-        plan.Check(checkpoint, plan.Embedding().Item1, plan.Embedding().Item2);
-        var wanted = new List<(string Name, long[] Shape)> { plan.Embedding() };
-        if (layout.EmbedPositions != null) wanted.Add(plan.PositionEmbedding());
-        for (var i = 0; i < layers; i++) wanted.AddRange(plan.Block(i));
-        foreach (var (name, shape) in wanted) plan.Check(checkpoint, name, shape);
-        return (config, layout, plan, layers, wanted);
+        var decoder = DecoderPlan.For(config, layout, layers);
+        foreach (var (name, shape) in decoder.Tensors) decoder.Plan.Check(checkpoint, name, shape);
+        return decoder;
     }
 
     /// <summary>

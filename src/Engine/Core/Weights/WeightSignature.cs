@@ -41,14 +41,23 @@ public sealed class WeightSignature
     /// The signature of a checkpoint, or null with the reason when its weights cannot give one (a layout other
     /// than Llama's separate projections, or no tokenizer.json to find the byte tokens in).
     /// </summary>
-    public static WeightSignature? TryOf(string directory, out string? reason) => TryOf(Checkpoint.Open(directory), out reason);
+    public static WeightSignature? TryOf(string path, out string? reason)
+    {
+        using var reader = IWeightReader.Open(path);
+        return TryOf(reader, out reason);
+    }
 
     /// <inheritdoc cref="TryOf(string, out string?)"/>
     public static WeightSignature? TryOf(Checkpoint checkpoint, out string? reason)
     {
-        using var builder = WeightSignatureBuilder.TryStart(checkpoint, out reason);
-        if (builder == null) return null;
         using var reader = new CheckpointReader(checkpoint);
+        return TryOf(reader, out reason);
+    }
+
+    static WeightSignature? TryOf(IWeightReader reader, out string? reason)
+    {
+        using var builder = WeightSignatureBuilder.TryStart(reader, out reason);
+        if (builder == null) return null;
         builder.ReadFrom(reader);
         return builder.Build();
     }

@@ -35,11 +35,11 @@ public sealed class WeightSignatureBuilder : IDisposable
     }
 
     /// <summary>
-    /// A builder for <paramref name="checkpoint"/>, or null with the reason when its weights cannot give a signature (a layout
+    /// A builder for <paramref name="model"/>, or null with the reason when its weights cannot give a signature (a layout
     /// other than Llama's separate projections, or no tokenizer.json to find the byte tokens in).
     /// </summary>
-    public static WeightSignatureBuilder? TryStart(Checkpoint checkpoint, out string? reason) =>
-        TryStart(checkpoint.Config, checkpoint.TokenizerPath, checkpoint.Limits.MaxTokenizerBytes, out reason);
+    public static WeightSignatureBuilder? TryStart(IWeightReader model, out string? reason) =>
+        TryStart(model.Config, model.TokenizerPath, model.Limits.MaxTokenizerBytes, out reason);
 
     /// <summary>A builder for a model of <paramref name="c"/> whose tokenizer.json is <paramref name="tokenizer"/> (null: none).</summary>
     public static WeightSignatureBuilder? TryStart(ModelConfig c, string? tokenizer, long maxTokenizerBytes, out string? reason)
@@ -121,9 +121,9 @@ public sealed class WeightSignatureBuilder : IDisposable
     }
 
     /// <summary>Reads the embedding and every block through <paramref name="reader"/> in their stored dtype, one block held at a time.</summary>
-    public void ReadFrom(CheckpointReader reader)
+    public void ReadFrom(IWeightReader reader)
     {
-        var (_, layout, plan, layers, _) = DecoderWeights.Validate(reader.Checkpoint);
+        var (_, layout, plan, layers, _) = reader.Plan();
         using (var embedding = reader.Read(layout.EmbedTokens + ".weight")) Embedding(embedding);
         for (var layer = 0; layer < layers; layer++)
         {

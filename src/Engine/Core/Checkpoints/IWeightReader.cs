@@ -1,0 +1,54 @@
+using Reef.Engine.Models;
+using static TorchSharp.torch;
+
+namespace Reef.Engine.Checkpoints;
+
+/// <summary>
+/// One read of a model's weights, whatever the format: a safetensors checkpoint folder (<see cref="CheckpointReader"/>) or a
+/// llama.cpp GGUF file (<see cref="Gguf.GgufReader"/>). Tensors come under their Hugging Face names, each at most once, in
+/// whatever order the work needs them, hashed as they are read; <see cref="Finish"/> hashes the rest and gives the content
+/// hash. Loading whole, streaming block by block and the weight signature all read through this, so each format is read
+/// by one piece of code and every path gets streaming and the memory budget.
+/// </summary>
+public interface IWeightReader : IDisposable
+{
+    /// <summary>The folder or file, for messages and identities.</summary>
+    string Path { get; }
+
+    /// <summary>The model's config, checked against the model limits.</summary>
+    ModelConfig Config { get; }
+
+    /// <summary>A tokenizer.json for the model, or null when there is none.</summary>
+    string? TokenizerPath { get; }
+
+    /// <summary>The limits the model was opened under.</summary>
+    InputLimits Limits { get; }
+
+    /// <summary>Bytes of tensor data in the files: what one read costs.</summary>
+    long WeightBytes { get; }
+
+    /// <summary>Tensor bytes read so far.</summary>
+    long BytesRead { get; }
+
+    /// <summary>Reports <see cref="BytesRead"/> as it grows.</summary>
+    IProgress<long>? Progress { get; set; }
+
+    /// <summary>Time spent reading, hashing and dequantizing tensors.</summary>
+    TimeSpan ReadTime { get; }
+
+    /// <summary>The tensors blocks 0..<paramref name="lastLayer"/> need, checked against the headers; nothing is read.</summary>
+    DecoderPlan Plan(int? lastLayer = null);
+
+    /// <summary><paramref name="names"/> in the order of the bytes on disk, so that loading whole reads sequentially.</summary>
+    IEnumerable<string> InStorageOrder(IEnumerable<string> names);
+
+    /// <summary>Reads tensor <paramref name="name"/> (Hugging Face naming) into a new CPU tensor. Each tensor may be read once.</summary>
+    Tensor Read(string name);
+
+    /// <summary>Hashes every tensor not read yet and returns the content hash; nothing is read twice.</summary>
+    string Finish();
+
+    /// <summary>Opens the model at <paramref name="path"/>: a checkpoint folder, or a GGUF file. Headers and config are checked; no weight is read.</summary>
+    static IWeightReader Open(string path, InputLimits? limits = null) =>
+        !System.IO.Directory.Exists(path) && Gguf.GgufReader.IsGguf(path) ? Gguf.GgufReader.Open(path, limits) : new CheckpointReader(Checkpoint.Open(path, limits));
+}
