@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Reef.Engine;
 using Reef.Engine.Checkpoints;
 using Reef.Engine.Fingerprints;
+using Reef.Engine.Gguf;
 using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Models;
 using Reef.Engine.Probes;
@@ -13,8 +14,9 @@ namespace Reef.Bench;
 /// <summary>
 /// Real checkpoint sizes on this machine: a random checkpoint with Llama-2-7B's shapes (bf16 on disk, sharded as the hub
 /// shards it) fingerprinted on the built-in probes — peak RSS, wall time, GFLOP/s against a same-run GEMM in the compute
-/// dtype, bytes read against the files' size — and a TinyLlama-1.1B-shaped one whole against streamed.
-/// Usage: reef-bench-engine large [7b|1.1b|both] [folder for the checkpoints] [statements]
+/// dtype, bytes read against the files' size — and a TinyLlama-1.1B-shaped one whole against streamed, as a checkpoint folder
+/// (1.1b) or exported to an F16 GGUF file (1.1b-gguf).
+/// Usage: reef-bench-engine large [7b|1.1b|1.1b-gguf|both] [folder for the checkpoints] [statements]
 /// </summary>
 public static class LargeCheckpointBench
 {
@@ -49,28 +51,55 @@ public static class LargeCheckpointBench
         if (which is "1.1b" or "both")
         {
             var dir = Prepare(Path.Combine(folder, "reef-bench-tinyllama-1.1b"), TinyLlama_1_1B);
-            var streamed = Measure("1.1B streamed", dir, probes, ComputeOptions.Cpu with { MaxMemoryBytes = 1 });
-            var whole = Measure("1.1B whole", dir, probes, ComputeOptions.Cpu with { MaxMemoryBytes = long.MaxValue / 4 });
-            var worst = 0.0;
-            var layers = whole.Fingerprint.Grams[Preprocessing.Standardized];
-            for (var l = 0; l < layers.Count; l++)
-                worst = Math.Max(worst, layers[l].Zip(streamed.Fingerprint.Grams[Preprocessing.Standardized][l], (a, b) => Math.Abs(a - b)).Max());
-            Console.WriteLine($"1.1B streamed vs whole: time x{streamed.Seconds / whole.Seconds:F2}, peak RSS x{streamed.PeakBytes / (double)whole.PeakBytes:F2} " +
-                              $"({streamed.PeakBytes / 1048576.0:F0} vs {whole.PeakBytes / 1048576.0:F0} MiB); largest Gram difference {worst:E2}");
+            WholeVersusStreamed("1.1B", dir, probes);
+        }
+        if (which is "1.1b-gguf")
+        {
+            var dir = Prepare(Path.Combine(folder, "reef-bench-tinyllama-1.1b"), TinyLlama_1_1B);
+            var gguf = Path.Combine(folder, "reef-bench-tinyllama-1.1b-f16.gguf");
+            if (!File.Exists(gguf))
+            {
+                var clock = Stopwatch.StartNew();
+                GgufExport.Write(dir, gguf + ".partial", GgmlType.F16);
+                File.Move(gguf + ".partial", gguf);
+                Console.Error.WriteLine($"exported {gguf} in {clock.Elapsed.TotalSeconds:F0} s");
+            }
+            WholeVersusStreamed("1.1B GGUF F16", gguf, probes);
         }
         return 0;
     }
 
+    /// <summary>The same model streamed and loaded whole: time and peak memory ratios, and how far their Grams differ.</summary>
+    static void WholeVersusStreamed(string label, string path, ProbeSet probes)
+    {
+        var streamed = Measure($"{label} streamed", path, probes, ComputeOptions.Cpu with { MaxMemoryBytes = 1 });
+        var whole = Measure($"{label} whole", path, probes, ComputeOptions.Cpu with { MaxMemoryBytes = long.MaxValue / 4 });
+        var worst = 0.0;
+        var layers = whole.Fingerprint.Grams[Preprocessing.Standardized];
+        for (var l = 0; l < layers.Count; l++)
+            worst = Math.Max(worst, layers[l].Zip(streamed.Fingerprint.Grams[Preprocessing.Standardized][l], (a, b) => Math.Abs(a - b)).Max());
+        Console.WriteLine($"{label} streamed vs whole: time x{streamed.Seconds / whole.Seconds:F2}, peak RSS x{streamed.PeakBytes / (double)whole.PeakBytes:F2} " +
+                          $"({streamed.PeakBytes / 1048576.0:F0} vs {whole.PeakBytes / 1048576.0:F0} MiB); largest Gram difference {worst:E2}");
+    }
+
     sealed record Figures(Fingerprint Fingerprint, double Seconds, long PeakBytes);
 
-    static Figures Measure(string label, string dir, ProbeSet probes, ComputeOptions compute)
+    static Figures Measure(string label, string path, ProbeSet probes, ComputeOptions compute)
     {
-        var checkpoint = Checkpoint.Open(dir);
-        var config = checkpoint.Config;
-        var fileBytes = Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length);
+        ModelConfig config;
+        string stored;
+        TokenizedProbes tokens;
+        using (var model = IWeightReader.Open(path))
+        {
+            config = model.Config;
+            stored = model is CheckpointReader folder
+                ? $"{folder.Checkpoint.Files.Count} shard(s), {Dtypes.Name(folder.Checkpoint.Files[0].Tensors.Values.First().Dtype)}"
+                : "one GGUF file, " + string.Join(" ", ((GgufReader)model).File.TensorList.GroupBy(t => t.Type).Select(g => $"{g.Key}x{g.Count()}"));
+            using var tokenizer = ModelTokenizer.Load(model.TokenizerPath!);
+            tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, path);
+        }
+        var fileBytes = File.Exists(path) ? new FileInfo(path).Length : Directory.GetFiles(path).Sum(f => new FileInfo(f).Length);
         var gemm = Gemm.Gflops(1024, config.HiddenSize, config.IntermediateSize, repeats: 5, rounds: 3);
-        using var tokenizer = ModelTokenizer.Load(checkpoint.TokenizerPath!);
-        var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, dir);
         var totalTokens = tokens.Ids.Sum(t => (long)t.Length);
         var flops = 2.0 * config.MacsPerToken * totalTokens + tokens.Ids.Sum(t => 4.0 * t.Length * t.Length * config.Heads * config.HeadDim * config.Layers);
 
@@ -79,7 +108,7 @@ public static class LargeCheckpointBench
         var readBefore = ProcessIo.BytesRead;
         var clock = Stopwatch.StartNew();
         var lastReport = Stopwatch.StartNew();
-        var built = FingerprintBuilder.BuildTimed(dir, probes, compute, batchSize: 8, new SyncProgress<ProgressUpdate>(u =>
+        var built = FingerprintBuilder.BuildTimed(path, probes, compute, batchSize: 8, new SyncProgress<ProgressUpdate>(u =>
         {
             if (lastReport.Elapsed.TotalSeconds < 30 && u.Done != u.Total) return;
             lastReport.Restart();
@@ -89,8 +118,7 @@ public static class LargeCheckpointBench
         var peak = ProcessMemory.Peak;
         var read = ProcessIo.BytesRead - readBefore;
         var compute_s = built.ForwardTime.TotalSeconds;
-        Console.WriteLine($"{label}: {config.ParameterCount / 1e9:F2}B parameters, {checkpoint.Files.Count} shard(s), {fileBytes / 1e9:F2} GB on disk " +
-                          $"({Dtypes.Name(checkpoint.Files[0].Tensors.Values.First().Dtype)}); {totalTokens} tokens");
+        Console.WriteLine($"{label}: {config.ParameterCount / 1e9:F2}B parameters, {fileBytes / 1e9:F2} GB on disk ({stored}); {totalTokens} tokens");
         Console.WriteLine($"  wall {seconds:F0} s (reading {built.LoadTime.TotalSeconds:F0} s, running {compute_s:F0} s, Grams {built.GramTime.TotalSeconds:F1} s); " +
                           $"peak RSS {peak / 1048576.0:F0} MiB; read {read / 1e9:F2} GB = {read / (double)fileBytes:F3} x the files");
         Console.WriteLine($"  {flops / compute_s / 1e9:F1} GFLOP/s while running = {flops / compute_s / 1e9 / gemm * 100:F0} % of a same-run fp32 GEMM " +

@@ -35,8 +35,8 @@ public sealed class WeightSignatureBuilder : IDisposable
     }
 
     /// <summary>
-    /// A builder for <paramref name="model"/>, or null with the reason when its weights cannot give a signature (a layout
-    /// other than Llama's separate projections, or no tokenizer.json to find the byte tokens in).
+    /// A builder for <paramref name="model"/>, or null with the reason when it cannot give a signature (no tokenizer.json to
+    /// find the byte tokens in, or too few of them in its vocabulary).
     /// </summary>
     public static WeightSignatureBuilder? TryStart(IWeightReader model, out string? reason) =>
         TryStart(model.Config, model.TokenizerPath, model.Limits.MaxTokenizerBytes, out reason);
@@ -45,11 +45,6 @@ public sealed class WeightSignatureBuilder : IDisposable
     public static WeightSignatureBuilder? TryStart(ModelConfig c, string? tokenizer, long maxTokenizerBytes, out string? reason)
     {
         reason = null;
-        if (c.Architecture is not (Architecture.Llama or Architecture.Mistral or Architecture.Qwen2 or Architecture.Gemma))
-        {
-            reason = $"weight signature reads separate q/k/v/o and gate/up/down projections; {Architectures.ClassName(c.Architecture)} fuses or stores them otherwise";
-            return null;
-        }
         if (tokenizer == null)
         {
             reason = "no tokenizer.json to find the byte tokens in";
@@ -72,45 +67,62 @@ public sealed class WeightSignatureBuilder : IDisposable
         for (var layer = 0; layer < weights.Blocks.Count; layer++) Layer(layer, weights.Blocks[layer]);
     }
 
-    /// <summary>Takes the byte tokens' rows of the embedding table [vocab, d] (any float dtype), RMS-normalized.</summary>
+    /// <summary>
+    /// Takes the byte tokens' rows of the embedding table [vocab, d] (any float dtype), normalized as the family's first norm
+    /// normalizes them: RMS for RMSNorm, centred then RMS for LayerNorm.
+    /// </summary>
     public void Embedding(Tensor table)
     {
         using var scope = NewDisposeScope();
         using var one = 1.ToScalar();
         var rows = tensor(_anchors.Select(id => (long)Math.Max(id, 0)).ToArray());
         var mask = tensor(_present).to(ScalarType.Float64).unsqueeze(1);
-        var embedding = table.index_select(0, rows).to(ScalarType.Float64).mul(mask);
-        // Row RMS normalization, as the first RMSNorm of each block applies it; absent rows stay zero.
+        var embedding = table.index_select(0, rows).to(ScalarType.Float64);
+        if (_norm == NormFlavour.LayerNorm) embedding = embedding.sub(embedding.mean([1L], keepdim: true));
+        embedding = embedding.mul(mask);
+        // Absent rows stay zero.
         var rms = embedding.square().mean([1L], keepdim: true).sqrt();
         _x?.Dispose();
         _x = embedding.div(rms.masked_fill(rms.eq(0), one)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Adds layer <paramref name="layer"/>'s four invariants from its block's weights (any float dtype).</summary>
+    /// <summary>Adds layer <paramref name="layer"/>'s four invariants from its block's weights (any float dtype, any family's layout).</summary>
     public void Layer(int layer, BlockWeights b)
     {
         var x = _x ?? throw new InvalidOperationException("the embedding comes before the layers");
         var c = _config;
         using var scope = NewDisposeScope();
         using var one = 1.ToScalar();
-        Tensor Norm(Tensor g)
+        // LayerNorm families (GPT-2) read the residual through the norm's shift and add a bias to every projection; both are
+        // part of what a block computes there and are kept. RMSNorm families' signatures are the weights' alone (biases,
+        // where Qwen2 has them, left out), as they were before GPT-2 had one, so stored signatures stay comparable.
+        var affine = _norm == NormFlavour.LayerNorm;
+        Tensor Normed(Tensor g, Tensor? shift)
         {
             var g64 = g.to(ScalarType.Float64);
-            return _norm == NormFlavour.RmsOnePlus ? g64.add(one, ScalarSafety.One) : g64;
+            if (_norm == NormFlavour.RmsOnePlus) g64 = g64.add(one, ScalarSafety.One);
+            var normed = x.mul(g64.unsqueeze(0));
+            return affine && shift is { } beta ? normed.add(beta.to(ScalarType.Float64).unsqueeze(0)) : normed;
+        }
+        Tensor Linear(Tensor input, Tensor w, Tensor? bias)
+        {
+            var projected = Project(input, w);
+            return affine && bias is { } b0 ? projected.add(b0.to(ScalarType.Float64).unsqueeze(0)) : projected;
         }
         var group = c.Heads / c.KvHeads;
-        var attention = x.mul(Norm(b.InputNorm).unsqueeze(0));
-        var mlp = x.mul(Norm(b.PostAttentionNorm).unsqueeze(0));
-        var q = Project(attention, b.Q);
-        var k = Expand(Project(attention, b.K), c.KvHeads, group, c.HeadDim);
-        var v = Expand(Project(attention, b.V), c.KvHeads, group, c.HeadDim);
-        var up = Project(mlp, b.Up);
-        var gate = Project(mlp, b.Gate ?? throw new InvalidOperationException("the weight signature needs a gated MLP"));
+        var attention = Normed(b.InputNorm, b.InputNormBias);
+        var mlp = Normed(b.PostAttentionNorm, b.PostAttentionNormBias);
+        var q = Linear(attention, b.Q, b.QBias);
+        var k = Expand(Linear(attention, b.K, b.KBias), c.KvHeads, group, c.HeadDim);
+        var v = Expand(Linear(attention, b.V, b.VBias), c.KvHeads, group, c.HeadDim);
+        var up = Linear(mlp, b.Up, b.UpBias);
+        // The fourth term is the gate's Gram in a gated MLP, the up projection's in a plain one (GPT-2).
+        var gate = b.Gate is { } g ? Linear(mlp, g, b.GateBias) : up;
         Tensor[] blocks =
         [
             q.matmul(k.T),
-            Project(v, b.O).matmul(x.T),
-            Project(up, b.Down).matmul(x.T),
+            Linear(v, b.O, b.OBias).matmul(x.T),
+            Linear(up, b.Down, b.DownBias).matmul(x.T),
             gate.matmul(gate.T),
         ];
         for (var kind = 0; kind < WeightSignature.Kinds; kind++)

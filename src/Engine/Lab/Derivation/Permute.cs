@@ -7,7 +7,8 @@ namespace Reef.Engine.Lab.Derivation;
 /// <summary>
 /// <c>permute</c>: random permutations of the residual stream, of each layer's FFN channels and of its
 /// attention heads (KV groups and the query heads within each), applied consistently to every weight. The
-/// model computes exactly the same function; its weights look unrelated to the original's.
+/// model computes exactly the same function; its weights look unrelated to the original's. Every family: fused and Conv1D
+/// weights are edited through <see cref="LlamaView"/>.
 /// </summary>
 public static class Permute
 {
@@ -17,8 +18,8 @@ public static class Permute
         CheckpointRewrite.Apply(source, target, (checkpoint, tensors) =>
         {
             var c = checkpoint.Config;
-            LlamaFamily.Require(c, "permute", source);
             ResidualPermutation.Edit(c, tensors, ResidualPermutation.Permutation(c.HiddenSize, seed));
+            LlamaView.Enter(c, tensors);
             for (var i = 0; i < c.Layers; i++)
             {
                 var n = LlamaFamily.Layer(i);
@@ -44,6 +45,7 @@ public static class Permute
                 }
                 Select(tensors, n.O + ".weight", 1, qRows);
             }
+            LlamaView.Leave(c, tensors);
         });
     }
 }

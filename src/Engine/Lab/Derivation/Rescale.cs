@@ -6,7 +6,8 @@ namespace Reef.Engine.Lab.Derivation;
 /// <summary>
 /// <c>scale</c>: function-preserving rescaling of each layer: FFN up rows × α and down columns ÷ α (the gate's
 /// non-linearity is left alone); V rows × β and the O columns that read them ÷ β; Q × γ and K ÷ γ, with one γ
-/// per rotary pair so RoPE's rotations commute with it. Factors are log-uniform in [1/f, f].
+/// per rotary pair so RoPE's rotations commute with it. Factors are log-uniform in [1/f, f]. Every family, through
+/// <see cref="LlamaView"/>; GPT-2's plain MLP keeps its up/down scale.
 /// </summary>
 public static class Rescale
 {
@@ -21,15 +22,20 @@ public static class Rescale
         CheckpointRewrite.Apply(source, target, (checkpoint, tensors) =>
         {
             var c = checkpoint.Config;
-            LlamaFamily.Require(c, "scale", source);
             using var scope = NewDisposeScope();
+            // GPT-2's GELU MLP is not homogeneous (gelu(αx) ≠ α·gelu(x)), so only a gated MLP's up/down pair is rescaled.
+            var gated = c.Architecture != Models.Architecture.Gpt2;
+            LlamaView.Enter(c, tensors);
             for (var i = 0; i < c.Layers; i++)
             {
                 var n = LlamaFamily.Layer(i);
-                var alpha = Factors(c.IntermediateSize);
-                TensorEdits.Scale(tensors, n.Up + ".weight", 0, alpha);
-                TensorEdits.Scale(tensors, n.Up + ".bias", 0, alpha);
-                TensorEdits.Scale(tensors, n.Down + ".weight", 1, alpha.reciprocal());
+                if (gated)
+                {
+                    var alpha = Factors(c.IntermediateSize);
+                    TensorEdits.Scale(tensors, n.Up + ".weight", 0, alpha);
+                    TensorEdits.Scale(tensors, n.Up + ".bias", 0, alpha);
+                    TensorEdits.Scale(tensors, n.Down + ".weight", 1, alpha.reciprocal());
+                }
 
                 var group = c.Heads / c.KvHeads;
                 var beta = Factors(c.KvHeads * c.HeadDim);
@@ -49,6 +55,7 @@ public static class Rescale
                 TensorEdits.Scale(tensors, n.Q + ".weight", 0, gammaQuery);
                 TensorEdits.Scale(tensors, n.Q + ".bias", 0, gammaQuery);
             }
+            LlamaView.Leave(c, tensors);
         });
     }
 }

@@ -18,7 +18,10 @@ public static class Rotate
         CheckpointRewrite.Apply(source, target, (checkpoint, tensors) =>
         {
             var c = checkpoint.Config;
-            LlamaFamily.Require(c, "rotate", source);
+            // LayerNorm subtracts the mean over the residual's coordinates, which a rotation does not commute with.
+            if (FamilyLayout.For(c.Architecture).Norm == NormFlavour.LayerNorm)
+                throw new InvalidInputException(source, $"'rotate' needs RMSNorm (a rotation of the residual stream changes what LayerNorm computes); this is {Architectures.ClassName(c.Architecture)}");
+            LlamaView.Enter(c, tensors);
             using var scope = NewDisposeScope();
             var (q, _) = linalg.qr(randn([c.HiddenSize, c.HiddenSize], ScalarType.Float64, generator: new Generator((ulong)seed)));
             var onePlus = c.Architecture == Architecture.Gemma;
@@ -43,6 +46,7 @@ public static class Rotate
                     Edit(tensors, writer + ".bias", b => q.matmul(b));
                 }
             }
+            LlamaView.Leave(c, tensors);
             return c.TieWordEmbeddings ? c with { TieWordEmbeddings = false } : null;
         });
     }
