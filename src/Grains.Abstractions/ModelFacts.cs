@@ -19,12 +19,23 @@ public sealed record ModelFacts
     [Id(5)] public string? WeightSignatureKey { get; init; }
     /// <summary>Why the model has no weight signature (a fused layout, no tokenizer, a malformed tokenizer.json).</summary>
     [Id(6)] public string? NoWeightSignature { get; init; }
+    /// <summary>Which version of the inspection wrote these facts (0: stored before versions were kept).</summary>
+    [Id(7)] public int Version { get; init; }
+
+    /// <summary>2: every family gets a weight signature (before, GPT-2 and Phi-3 had none).</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>
+    /// Facts an earlier version wrote without a weight signature, which this version may be able to give (a GPT-2 or Phi-3
+    /// model): worth reading the checkpoint once more for. Facts with a signature are kept; it is computed as it was.
+    /// </summary>
+    public bool MayGainSignature => Version < CurrentVersion && WeightSignatureKey == null;
 
     /// <summary>Equal facts, parent names compared item by item (a record compares lists by reference).</summary>
     public bool Equals(ModelFacts? other) =>
         other is not null && Architecture == other.Architecture && Layers == other.Layers && HiddenSize == other.HiddenSize &&
         Parameters == other.Parameters && ParentHints.SequenceEqual(other.ParentHints) && WeightSignatureKey == other.WeightSignatureKey &&
-        NoWeightSignature == other.NoWeightSignature;
+        NoWeightSignature == other.NoWeightSignature && Version == other.Version;
 
     public override int GetHashCode() => HashCode.Combine(Architecture, Layers, HiddenSize, Parameters, WeightSignatureKey);
 }

@@ -30,13 +30,14 @@ public sealed class ModelGrain(
     {
         // Orleans fills State with an uninitialized record before anything is stored; only RecordExists tells.
         var current = state.RecordExists ? state.State : null;
-        var sameCheckpoint = current != null && current.Path == job.Path && current.Signature == job.Signature && current.Facts != null;
+        var sameCheckpoint = current != null && current.Path == job.Path && current.Signature == job.Signature && current.Facts is { MayGainSignature: false };
         // A rescan retries what failed for reasons other than the model's own.
         var retry = current is { Status: FingerprintStatus.Failed } && !FailureKind.IsModelFault(current.FailureKind ?? FailureKind.Internal);
         if (!sameCheckpoint || current!.ProbeHash != job.Probes.ProbeHash || retry)
         {
             // A new probe set keeps what was read of the checkpoint; a new path or signature may be new content, and a
-            // state stored before facts were kept reads the checkpoint again for them.
+            // state stored before facts were kept reads the checkpoint again for them, as does one whose facts an earlier
+            // version wrote without a weight signature this version can give (ModelFacts.MayGainSignature).
             current = await Save(new ModelState
             {
                 Path = job.Path, Signature = job.Signature, ProbeHash = job.Probes.ProbeHash,
@@ -208,6 +209,7 @@ public sealed class ModelGrain(
         {
             Architecture = facts.Architecture, Layers = facts.Layers, HiddenSize = facts.HiddenSize, Parameters = facts.Parameters,
             ParentHints = facts.ParentHints.Select(h => h.Name).ToList(), WeightSignatureKey = signatureKey, NoWeightSignature = facts.NoWeightSignature,
+            Version = ModelFacts.CurrentVersion,
         });
     }
 

@@ -51,6 +51,70 @@ public sealed class StoredStateTests
         Assert.True(matrix.MaxDifference(before) < 1e-5, $"scores moved by {matrix.MaxDifference(before)}");
     }
 
+    /// <summary>
+    /// Facts an earlier version stored for a GPT-2 or Phi-3 model say it has no weight signature; a rescan reads the
+    /// checkpoint once more for one (and only for that: the stored fingerprints are reused, nothing is extracted).
+    /// </summary>
+    [Fact]
+    public void ModelsStoredWithoutASignatureThisVersionCanGiveAreReadAgainForIt()
+    {
+        using var temp = new TempDirectory();
+        var hub = temp.Sub("hub");
+        var source = TestModels.Write(Path.Combine(hub, "gpt2-source"), Reef.Engine.Models.Architecture.Gpt2, seed: 3);
+        Reef.Engine.Lab.Derivation.Permute.Apply(source, Path.Combine(hub, "gpt2-permuted"), seed: 5);
+        TestModels.Write(Path.Combine(hub, "phi3"), Reef.Engine.Models.Architecture.Phi3, seed: 4);
+        string[] Scan()
+        {
+            var run = Cli.Run("scan", hub, "--state", temp.Sub("state"), "--out", temp.Sub("out"), "--samples", "16", "--json");
+            Assert.True(run.ExitCode == 0, run.Error);
+            var matrix = OutputFiles.ReadMatrix(temp.Sub("out"));
+            var (a, b) = (matrix.Ids.ToList().IndexOf("gpt2-source"), matrix.Ids.ToList().IndexOf("gpt2-permuted"));
+            Assert.NotNull(matrix.Weights);
+            Assert.True(matrix.Weights![a][b] > 0.99, $"GPT-2 and its permutation: weight score {matrix.Weights[a][b]}");
+            return [ScanSummary.Parse(run.Out).Extracted.ToString()];
+        }
+        Assert.Equal(["3"], Scan());
+
+        // Make the stored facts (the model grains' and the registry's copy) look as an earlier version left them: version 0,
+        // no signature.
+        var edited = 0;
+        void Outdate(System.Text.Json.Nodes.JsonNode? node)
+        {
+            if (node is System.Text.Json.Nodes.JsonArray array)
+                foreach (var item in array) Outdate(item);
+            if (node is not System.Text.Json.Nodes.JsonObject json) return;
+            if (json.ContainsKey("WeightSignatureKey"))
+            {
+                json.Remove("Version");
+                json["WeightSignatureKey"] = null;
+                json["NoWeightSignature"] = "weight signature reads separate q/k/v/o and gate/up/down projections";
+                edited++;
+                return;
+            }
+            foreach (var (_, child) in json.ToList()) Outdate(child);
+        }
+        foreach (var file in Directory.GetFiles(temp.Sub("state/grains"), "*.grain"))
+        {
+            var bytes = File.ReadAllBytes(file);
+            const int header = 24; // magic and etag
+            var json = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(header))!;
+            var before = edited;
+            Outdate(json);
+            if (edited > before) File.WriteAllBytes(file, [.. bytes.AsSpan(0, header), .. System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())]);
+        }
+        Assert.True(edited >= 6, $"{edited} stored facts found");
+        Assert.Equal(["0"], Scan());
+        // Every model state (and the registry's copy of its facts) has its signature again, under this version.
+        var signed = 0;
+        foreach (var file in Directory.GetFiles(temp.Sub("state/grains"), "*.grain"))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain("\"WeightSignatureKey\":null", text);
+            signed += System.Text.RegularExpressions.Regex.Count(text, $"\"Version\":{Reef.Grains.Abstractions.ModelFacts.CurrentVersion}");
+        }
+        Assert.True(signed >= 6, $"{signed} facts of version {Reef.Grains.Abstractions.ModelFacts.CurrentVersion}");
+    }
+
     [Fact]
     public void OutputFilesWrittenBeforeTheyStatedAVersionReadAsVersionOne()
     {
