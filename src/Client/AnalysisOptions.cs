@@ -14,7 +14,7 @@ public sealed class AnalysisOptions
 
     public Option<bool> NoWeights { get; } = new("--no-weights")
     {
-        Description = "Skip the weight signal (permutation- and rotation-invariant weight products of Llama-family checkpoints; reads each checkpoint's weights once).",
+        Description = "Skip the weight signal (permutation- and rotation-invariant weight products of every checkpoint; reads each checkpoint's weights once).",
     };
 
     public Option<double> FamilywiseError { get; } = new("--familywise-error")

@@ -50,12 +50,17 @@ public class DeriveCommandTests
     }
 
     [Fact]
-    public void StructuralEditsRefuseOtherFamilies()
+    public void EditsAFamilyCannotTakeAreRefusedSayingWhy()
     {
         using var temp = new TempDirectory();
         var gpt2 = TestModels.Write(temp.Sub("gpt2"), Architecture.Gpt2);
-        var result = Cli.Run("derive", gpt2, "rotate", "--out", temp.Sub("r"));
-        Assert.Equal(3, result.ExitCode);
-        Assert.Contains("Llama-family", result.Error);
+        var rotated = Cli.Run("derive", gpt2, "rotate", "--out", temp.Sub("r"));
+        Assert.Equal(3, rotated.ExitCode);
+        Assert.Contains("LayerNorm", rotated.Error);
+        var pruned = Cli.Run("derive", gpt2, "prune", "--out", temp.Sub("p"), "--sparsity", "0.5", "--structured", "--unit", "heads");
+        Assert.Equal(3, pruned.ExitCode);
+        Assert.Contains("Llama-family", pruned.Error);
+        // Permute works on every family now.
+        Assert.Equal(0, Cli.Run("derive", gpt2, "permute", "--out", temp.Sub("permuted")).ExitCode);
     }
 }
