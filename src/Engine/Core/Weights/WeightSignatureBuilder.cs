@@ -78,12 +78,13 @@ public sealed class WeightSignatureBuilder : IDisposable
         var rows = tensor(_anchors.Select(id => (long)Math.Max(id, 0)).ToArray());
         var mask = tensor(_present).to(ScalarType.Float64).unsqueeze(1);
         var embedding = table.index_select(0, rows).to(ScalarType.Float64);
-        if (_norm == NormFlavour.LayerNorm) embedding = embedding.sub(embedding.mean([1L], keepdim: true));
+        if (_norm == NormFlavour.LayerNorm) embedding = embedding.Minus(embedding.mean([1L], keepdim: true));
         embedding = embedding.mul(mask);
         // Absent rows stay zero.
+        using var zero = 0.ToScalar();
         var rms = embedding.square().mean([1L], keepdim: true).sqrt();
         _x?.Dispose();
-        _x = embedding.div(rms.masked_fill(rms.eq(0), one)).MoveToOuterDisposeScope();
+        _x = embedding.div(rms.masked_fill(rms.eq(zero), one)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Adds layer <paramref name="layer"/>'s four invariants from its block's weights (any float dtype, any family's layout).</summary>
@@ -102,12 +103,12 @@ public sealed class WeightSignatureBuilder : IDisposable
             var g64 = g.to(ScalarType.Float64);
             if (_norm == NormFlavour.RmsOnePlus) g64 = g64.add(one, ScalarSafety.One);
             var normed = x.mul(g64.unsqueeze(0));
-            return affine && shift is { } beta ? normed.add(beta.to(ScalarType.Float64).unsqueeze(0)) : normed;
+            return affine && shift is { } beta ? normed.Plus(beta.to(ScalarType.Float64).unsqueeze(0)) : normed;
         }
         Tensor Linear(Tensor input, Tensor w, Tensor? bias)
         {
             var projected = Project(input, w);
-            return affine && bias is { } b0 ? projected.add(b0.to(ScalarType.Float64).unsqueeze(0)) : projected;
+            return affine && bias is { } b0 ? projected.Plus(b0.to(ScalarType.Float64).unsqueeze(0)) : projected;
         }
         var group = c.Heads / c.KvHeads;
         var attention = Normed(b.InputNorm, b.InputNormBias);

@@ -18,79 +18,44 @@ public static class LlamaView
     /// <summary>Renames and splits <paramref name="tensors"/> (a checkpoint of <paramref name="c"/>) into Llama's layout, in place.</summary>
     public static void Enter(ModelConfig c, Dictionary<string, Tensor> tensors)
     {
-        var family = Layout(c, tensors);
-        if (family == Llama) return;
-        Rename(tensors, family.EmbedTokens + ".weight", Llama.EmbedTokens + ".weight");
-        foreach (var kind in new[] { ".weight", ".bias" }) Rename(tensors, family.FinalNorm + kind, Llama.FinalNorm + kind);
-        var (q, kv, ffn) = (c.Heads * c.HeadDim, c.KvHeads * c.HeadDim, c.IntermediateSize);
-        for (var i = 0; i < c.Layers; i++)
-        {
-            string F(string part, string kind) => $"{family.LayerPrefix}{i}.{part}{kind}";
-            string L(string part, string kind) => $"{Llama.LayerPrefix}{i}.{part}{kind}";
-            foreach (var kind in new[] { ".weight", ".bias" })
-            {
-                Rename(tensors, F(family.InputNorm, kind), L(Llama.InputNorm, kind));
-                Rename(tensors, F(family.PostAttentionNorm, kind), L(Llama.PostAttentionNorm, kind));
-            }
-            if (family.FusedQkv != null)
-            {
-                Take(tensors, F(family.FusedQkv, ".weight"), family.ConvWeights, [(L(Llama.Q, ".weight"), q), (L(Llama.K, ".weight"), kv), (L(Llama.V, ".weight"), kv)]);
-                Take(tensors, F(family.FusedQkv, ".bias"), false, [(L(Llama.Q, ".bias"), q), (L(Llama.K, ".bias"), kv), (L(Llama.V, ".bias"), kv)]);
-            }
-            if (family.FusedGateUp != null)
-                Take(tensors, F(family.FusedGateUp, ".weight"), false, [(L(Llama.Gate!, ".weight"), ffn), (L(Llama.Up, ".weight"), ffn)]);
-            else
-                foreach (var kind in new[] { ".weight", ".bias" })
-                    Take(tensors, F(family.Up, kind), family.ConvWeights && kind == ".weight", [(L(Llama.Up, kind), ffn)]);
-            foreach (var kind in new[] { ".weight", ".bias" })
-            {
-                Take(tensors, F(family.O, kind), family.ConvWeights && kind == ".weight", [(L(Llama.O, kind), c.HiddenSize)]);
-                Take(tensors, F(family.Down, kind), family.ConvWeights && kind == ".weight", [(L(Llama.Down, kind), c.HiddenSize)]);
-            }
-        }
+        foreach (var (family, parts, conv) in Correspondence(c, tensors)) Take(tensors, family, conv, parts);
     }
 
     /// <summary>The inverse of <see cref="Enter"/>: the family's own names, fusions and orientation.</summary>
     public static void Leave(ModelConfig c, Dictionary<string, Tensor> tensors)
     {
-        var family = Layout(c, tensors);
-        if (family == Llama) return;
-        Rename(tensors, Llama.EmbedTokens + ".weight", family.EmbedTokens + ".weight");
-        foreach (var kind in new[] { ".weight", ".bias" }) Rename(tensors, Llama.FinalNorm + kind, family.FinalNorm + kind);
+        foreach (var (family, parts, conv) in Correspondence(c, tensors)) Join(tensors, parts.Select(p => p.Name).ToArray(), family, conv);
+    }
+
+    /// <summary>
+    /// Each tensor of the family's layout with the Llama tensors it holds (rows along the output dimension, in order) and
+    /// whether it is stored as Conv1D ([in, out]); none for a checkpoint in Llama's layout.
+    /// </summary>
+    static IEnumerable<(string Family, (string Name, long Rows)[] Parts, bool Conv)> Correspondence(ModelConfig c, Dictionary<string, Tensor> tensors)
+    {
+        var family = FamilyLayout.For(c.Architecture, tensors.ContainsKey("wte.weight") ? "" : "transformer.");
+        if (family == Llama) yield break;
+        var (d, q, kv, ffn) = ((long)c.HiddenSize, (long)c.Heads * c.HeadDim, (long)c.KvHeads * c.HeadDim, (long)c.IntermediateSize);
+        yield return (family.EmbedTokens + ".weight", [(Llama.EmbedTokens + ".weight", c.VocabSize)], false);
+        foreach (var kind in new[] { ".weight", ".bias" }) yield return (family.FinalNorm + kind, [(Llama.FinalNorm + kind, d)], false);
         for (var i = 0; i < c.Layers; i++)
         {
             string F(string part, string kind) => $"{family.LayerPrefix}{i}.{part}{kind}";
             string L(string part, string kind) => $"{Llama.LayerPrefix}{i}.{part}{kind}";
             foreach (var kind in new[] { ".weight", ".bias" })
             {
-                Rename(tensors, L(Llama.InputNorm, kind), F(family.InputNorm, kind));
-                Rename(tensors, L(Llama.PostAttentionNorm, kind), F(family.PostAttentionNorm, kind));
-            }
-            if (family.FusedQkv != null)
-            {
-                Join(tensors, [L(Llama.Q, ".weight"), L(Llama.K, ".weight"), L(Llama.V, ".weight")], F(family.FusedQkv, ".weight"), family.ConvWeights);
-                Join(tensors, [L(Llama.Q, ".bias"), L(Llama.K, ".bias"), L(Llama.V, ".bias")], F(family.FusedQkv, ".bias"), false);
-            }
-            if (family.FusedGateUp != null)
-                Join(tensors, [L(Llama.Gate!, ".weight"), L(Llama.Up, ".weight")], F(family.FusedGateUp, ".weight"), false);
-            else
-                foreach (var kind in new[] { ".weight", ".bias" })
-                    Join(tensors, [L(Llama.Up, kind)], F(family.Up, kind), family.ConvWeights && kind == ".weight");
-            foreach (var kind in new[] { ".weight", ".bias" })
-            {
-                Join(tensors, [L(Llama.O, kind)], F(family.O, kind), family.ConvWeights && kind == ".weight");
-                Join(tensors, [L(Llama.Down, kind)], F(family.Down, kind), family.ConvWeights && kind == ".weight");
+                var conv = family.ConvWeights && kind == ".weight";
+                yield return (F(family.InputNorm, kind), [(L(Llama.InputNorm, kind), d)], false);
+                yield return (F(family.PostAttentionNorm, kind), [(L(Llama.PostAttentionNorm, kind), d)], false);
+                if (family.FusedQkv != null)
+                    yield return (F(family.FusedQkv, kind), [(L(Llama.Q, kind), q), (L(Llama.K, kind), kv), (L(Llama.V, kind), kv)], conv);
+                yield return family.FusedGateUp != null
+                    ? (F(family.FusedGateUp, kind), [(L(Llama.Gate!, kind), ffn), (L(Llama.Up, kind), ffn)], false)
+                    : (F(family.Up, kind), [(L(Llama.Up, kind), ffn)], conv);
+                yield return (F(family.O, kind), [(L(Llama.O, kind), d)], conv);
+                yield return (F(family.Down, kind), [(L(Llama.Down, kind), d)], conv);
             }
         }
-    }
-
-    static FamilyLayout Layout(ModelConfig c, Dictionary<string, Tensor> tensors) =>
-        FamilyLayout.For(c.Architecture, tensors.ContainsKey("wte.weight") ? "" : "transformer.");
-
-    static void Rename(Dictionary<string, Tensor> tensors, string from, string to)
-    {
-        if (from == to || !tensors.Remove(from, out var t)) return;
-        tensors[to] = t;
     }
 
     /// <summary>Splits <paramref name="name"/> along its output dimension into <paramref name="parts"/> (Conv1D transposed first).</summary>
