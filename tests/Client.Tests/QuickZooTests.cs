@@ -34,6 +34,35 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         Assert.NotEqual(Verdict.Derived, report.SameSeedVerdict);
     }
 
+    /// <summary>
+    /// Issue 15's edge types on the quick zoo, from the weights alone: every true parent edge typed against its parent, the
+    /// child named where the evidence can, merges found with all their parents and nowhere else (the full zoo's figures:
+    /// `reef-bench-engine edges`).
+    /// </summary>
+    [Fact]
+    public void EdgeTypesFromTheWeightsMatchTheZoosLineage()
+    {
+        var truth = GroundTruth.ReadHub(zoo.Hub);
+        var evidence = truth.ToDictionary(m => m.Id, m => Engine.Weights.WeightEvidence.Of(Path.Combine(zoo.Hub, m.Id)));
+        var signatures = truth.ToDictionary(m => m.Id, m => Engine.Weights.WeightSignature.TryOf(Path.Combine(zoo.Hub, m.Id), out _)!);
+        var report = Engine.Analysis.Evaluation.EdgeTypeEvaluation.Evaluate(truth, id => evidence[id], (a, b) =>
+        {
+            using var similarity = new Engine.Weights.WeightSimilarity([signatures[a], signatures[b]]);
+            return similarity.Score(0, 1);
+        });
+        output.WriteLine($"types {report.TypedRight}/{report.Edges}, directed {report.DirectedRight}/{report.Directed}, " +
+                         $"merges {report.MergesWithAllParents}/{report.Merges}, false merges {report.FalseMerges}");
+        foreach (var miss in report.Misses) output.WriteLine(miss);
+        Assert.True(report.TypeAccuracy >= 0.9, $"edge types {report.TypedRight}/{report.Edges}: {string.Join("; ", report.Misses)}");
+        Assert.True(report.DirectedRight >= 0.95 * report.Directed, $"children named right {report.DirectedRight}/{report.Directed}");
+        Assert.True(report.Merges > 0);
+        Assert.Equal(report.Merges, report.MergesWithAllParents);
+        Assert.Equal(0, report.FalseMerges);
+        foreach (var kind in new[] { Engine.Analysis.Lineage.EdgeKind.Quantization, Engine.Analysis.Lineage.EdgeKind.UnstructuredPrune,
+                     Engine.Analysis.Lineage.EdgeKind.StructuredPrune, Engine.Analysis.Lineage.EdgeKind.Reparameterization, Engine.Analysis.Lineage.EdgeKind.FineTune })
+            Assert.True(report.Confusion.GetValueOrDefault((kind, kind)) > 0, $"no {kind} edge typed right");
+    }
+
     [Fact]
     public void ScanReportRendersInHeadlessChromiumWithTheHeatmapVisible()
     {

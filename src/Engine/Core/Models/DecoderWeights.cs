@@ -58,6 +58,20 @@ public sealed class DecoderWeights : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads blocks 0..<paramref name="lastLayer"/> one at a time in their stored dtype, hands each to <paramref name="use"/> and
+    /// frees it: what a pass over the weights that needs no activations holds at once is one block.
+    /// </summary>
+    public static void ForEachBlock(IWeightReader reader, Action<int, BlockWeights> use, int? lastLayer = null)
+    {
+        var (_, _, plan, layers, _) = reader.Plan(lastLayer);
+        for (var layer = 0; layer < layers; layer++)
+        {
+            using var block = plan.Assemble(layer, plan.Block(layer).ToDictionary(t => t.Item1, t => reader.Read(t.Item1), StringComparer.Ordinal));
+            use(layer, block);
+        }
+    }
+
     /// <summary>Reads one tensor and converts it to the compute dtype and device, holding the stored form no longer than that.</summary>
     public static Tensor ReadConverted(IWeightReader reader, string name, ComputeOptions compute)
     {

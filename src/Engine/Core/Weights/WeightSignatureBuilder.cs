@@ -136,13 +136,8 @@ public sealed class WeightSignatureBuilder : IDisposable
     /// <summary>Reads the embedding and every block through <paramref name="reader"/> in their stored dtype, one block held at a time.</summary>
     public void ReadFrom(IWeightReader reader)
     {
-        var (_, layout, plan, layers, _) = reader.Plan();
-        using (var embedding = reader.Read(layout.EmbedTokens + ".weight")) Embedding(embedding);
-        for (var layer = 0; layer < layers; layer++)
-        {
-            using var block = plan.Assemble(layer, plan.Block(layer).ToDictionary(t => t.Item1, t => reader.Read(t.Item1), StringComparer.Ordinal));
-            Layer(layer, block);
-        }
+        using (var embedding = reader.Read(reader.Plan().Layout.EmbedTokens + ".weight")) Embedding(embedding);
+        DecoderWeights.ForEachBlock(reader, Layer);
     }
 
     /// <summary>The signature of every layer added.</summary>

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Reef.Engine.Analysis.Evaluation;
+using Reef.Engine.Analysis.Lineage;
+using Reef.Engine.Hubs;
+using Reef.Engine.Weights;
+
+namespace Reef.Bench;
+
+/// <summary>
+/// Edge types from the weights on a zoo with its lineage.json (the full zoo: `reef zoo --size full`): each true parent edge
+/// typed, its child named where the evidence can, merges looked for among every model. Prints the type accuracy, the
+/// confusion, the direction, the merges, each noise and fine-tune edge's change spread (the margin between the two) and the
+/// time to read every model's evidence.
+/// Usage: reef-bench-engine edges ZOO_FOLDER
+/// </summary>
+public static class EdgeTypingBench
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 1) { Console.Error.WriteLine("usage: reef-bench-engine edges ZOO_FOLDER"); return 2; }
+        var hub = args[0];
+        var truth = GroundTruth.ReadHub(hub);
+        var clock = Stopwatch.StartNew();
+        var evidence = truth.ToDictionary(m => m.Id, m => WeightEvidence.Of(Path.Combine(hub, m.Id)));
+        var signatures = truth.ToDictionary(m => m.Id, m => WeightSignature.TryOf(Path.Combine(hub, m.Id), out _));
+        var read = clock.Elapsed;
+        clock.Restart();
+        var report = EdgeTypeEvaluation.Evaluate(truth, id => evidence[id], (a, b) =>
+        {
+            if (signatures[a] is not { } sa || signatures[b] is not { } sb) return double.NaN;
+            using var similarity = new WeightSimilarity([sa, sb]);
+            return similarity.Score(0, 1);
+        });
+        Console.WriteLine($"{truth.Count} models read in {read.TotalSeconds:F1} s (evidence and signature), typed in {clock.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"edge types right: {report.TypedRight}/{report.Edges} = {report.TypeAccuracy:F3}");
+        Console.WriteLine($"child named by the evidence: {report.Directed} edges, right {report.DirectedRight}");
+        Console.WriteLine($"merges found with all their parents: {report.MergesWithAllParents}/{report.Merges}; false merges: {report.FalseMerges}");
+        foreach (var ((t, g), n) in report.Confusion.OrderBy(kv => kv.Key.Truth).ThenBy(kv => kv.Key.Typed))
+            Console.WriteLine($"  {t,-20} typed {g,-20} {n}");
+        foreach (var miss in report.Misses) Console.WriteLine($"  miss: {miss}");
+        foreach (var m in truth.Where(m => m.Parent != null && m.Op is "noise" or "finetune"))
+            Console.WriteLine($"  {m.Id,-36} {m.Op,-9} spread {WeightEvidenceMath.ChangeSpread(evidence[m.Parent!], evidence[m.Id]):F3} " +
+                              $"(noise below {EdgeTyping.EvenBelow}, training above)");
+        return 0;
+    }
+}
