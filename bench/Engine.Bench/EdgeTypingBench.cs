@@ -25,12 +25,7 @@ public static class EdgeTypingBench
         var signatures = truth.ToDictionary(m => m.Id, m => WeightSignature.TryOf(Path.Combine(hub, m.Id), out _));
         var read = clock.Elapsed;
         clock.Restart();
-        var report = EdgeTypeEvaluation.Evaluate(truth, id => evidence[id], (a, b) =>
-        {
-            if (signatures[a] is not { } sa || signatures[b] is not { } sb) return double.NaN;
-            using var similarity = new WeightSimilarity([sa, sb]);
-            return similarity.Score(0, 1);
-        });
+        var report = EdgeTypeEvaluation.Evaluate(truth, id => evidence[id], (a, b) => WeightSimilarity.Score(signatures[a], signatures[b]));
         Console.WriteLine($"{truth.Count} models read in {read.TotalSeconds:F1} s (evidence and signature), typed in {clock.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine($"edge types right: {report.TypedRight}/{report.Edges} = {report.TypeAccuracy:F3}");
         Console.WriteLine($"child named by the evidence: {report.Directed} edges, right {report.DirectedRight}");

@@ -45,11 +45,8 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         var truth = GroundTruth.ReadHub(zoo.Hub);
         var evidence = truth.ToDictionary(m => m.Id, m => Engine.Weights.WeightEvidence.Of(Path.Combine(zoo.Hub, m.Id)));
         var signatures = truth.ToDictionary(m => m.Id, m => Engine.Weights.WeightSignature.TryOf(Path.Combine(zoo.Hub, m.Id), out _)!);
-        var report = Engine.Analysis.Evaluation.EdgeTypeEvaluation.Evaluate(truth, id => evidence[id], (a, b) =>
-        {
-            using var similarity = new Engine.Weights.WeightSimilarity([signatures[a], signatures[b]]);
-            return similarity.Score(0, 1);
-        });
+        var report = Engine.Analysis.Evaluation.EdgeTypeEvaluation.Evaluate(truth, id => evidence[id],
+            (a, b) => Engine.Weights.WeightSimilarity.Score(signatures[a], signatures[b]));
         output.WriteLine($"types {report.TypedRight}/{report.Edges}, directed {report.DirectedRight}/{report.Directed}, " +
                          $"merges {report.MergesWithAllParents}/{report.Merges}, false merges {report.FalseMerges}");
         foreach (var miss in report.Misses) output.WriteLine(miss);

@@ -13,8 +13,7 @@ public class EdgeTypingTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var sa = WeightSignature.TryOf(a, out var ra) ?? throw new InvalidOperationException(ra);
         var sb = WeightSignature.TryOf(b, out var rb) ?? throw new InvalidOperationException(rb);
-        using var similarity = new WeightSimilarity([sa, sb]);
-        return similarity.Score(0, 1);
+        return WeightSimilarity.Score(sa, sb);
     }
 
     public static TheoryData<string, EdgeKind, bool?, string?> Edits() => new()

@@ -10,8 +10,7 @@ public class WeightSignatureTests
     {
         var sa = WeightSignature.TryOf(a, out var ra) ?? throw new InvalidOperationException(ra);
         var sb = WeightSignature.TryOf(b, out var rb) ?? throw new InvalidOperationException(rb);
-        using var similarity = new WeightSimilarity([sa, sb]);
-        return similarity.Score(0, 1);
+        return WeightSimilarity.Score(sa, sb);
     }
 
     /// <summary>Every family, fused (Phi-3) and Conv1D (GPT-2) layouts included.</summary>

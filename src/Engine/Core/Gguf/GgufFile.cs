@@ -161,19 +161,26 @@ public sealed class GgufFile
         return new GgufFile(path, version, fileLength, dataStart, alignment, metadata, tensors);
     }
 
+    /// <summary>Scratch bytes <see cref="ReadFloat32"/> reads a slice of blocks into (4 MiB).</summary>
+    public const int ReadBufferBytes = 4 << 20;
+
     /// <summary>
     /// Reads <paramref name="tensor"/> from <paramref name="stream"/> (this file, opened by the caller) and dequantizes it
-    /// into a new float32 tensor of its PyTorch shape, a slice of blocks at a time.
+    /// into a new float32 tensor of its PyTorch shape, a slice of blocks at a time, feeding the bytes read to
+    /// <paramref name="hash"/> when given. <paramref name="buffer"/> is scratch space of at least <see cref="ReadBufferBytes"/>
+    /// reused across calls (allocated here when null).
     /// </summary>
-    public TorchSharp.torch.Tensor ReadFloat32(GgufTensorInfo tensor, Stream stream, System.Security.Cryptography.IncrementalHash? hash = null)
+    public TorchSharp.torch.Tensor ReadFloat32(GgufTensorInfo tensor, Stream stream, System.Security.Cryptography.IncrementalHash? hash = null,
+        byte[]? buffer = null)
     {
         var (perBlock, blockBytes) = GgmlTypes.Layout(tensor.Type)!.Value;
         var result = TorchSharp.torch.empty(tensor.Shape, TorchSharp.torch.ScalarType.Float32);
         try
         {
             using var flat = result.view(-1);
-            var blocksPerSlice = Math.Max(1, (4 << 20) / blockBytes);
-            var buffer = new byte[blocksPerSlice * blockBytes];
+            var blocksPerSlice = Math.Max(1, ReadBufferBytes / blockBytes);
+            // A caller reading many tensors passes one buffer for all (ReadBufferBytes), not 4 MB of garbage per tensor.
+            if (buffer == null || buffer.Length < blocksPerSlice * blockBytes) buffer = new byte[blocksPerSlice * blockBytes];
             stream.Seek(tensor.Start, SeekOrigin.Begin);
             var blocks = tensor.ElementCount / perBlock;
             for (long at = 0; at < blocks; at += blocksPerSlice)

@@ -25,6 +25,7 @@ public sealed class GgufReader : IWeightReader
     readonly Stopwatch _clock = new();
     readonly DecoderPlan _whole;
     FileStream? _stream;
+    byte[]? _buffer;
     string? _tokenizer;
 
     GgufReader(GgufFile file, ModelConfig config, InputLimits limits)
@@ -100,7 +101,7 @@ public sealed class GgufReader : IWeightReader
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var weight = _file.ReadFloat32(info, Stream(), hash);
+            var weight = _file.ReadFloat32(info, Stream(), hash, _buffer ??= new byte[GgufFile.ReadBufferBytes]);
             _digests[gguf] = hash.GetHashAndReset();
             Count(info.ByteLength);
             var isQ = name.EndsWith("q_proj.weight", StringComparison.Ordinal);

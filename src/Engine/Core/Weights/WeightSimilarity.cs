@@ -18,6 +18,13 @@ public sealed class WeightSimilarity : IDisposable
     /// <param name="signatures">One per model; null where a model has none.</param>
     public WeightSimilarity(IReadOnlyList<WeightSignature?> signatures) => this.signatures = signatures;
 
+    /// <summary>The score of two signatures on their own (NaN when they cannot be compared): <see cref="Score(int, int)"/> for a pair.</summary>
+    public static double Score(WeightSignature? a, WeightSignature? b)
+    {
+        using var similarity = new WeightSimilarity([a, b]);
+        return similarity.Score(0, 1);
+    }
+
     /// <summary>Why models <paramref name="a"/> and <paramref name="b"/> cannot be compared by weights, or null when they can.</summary>
     public string? InvalidReason(int a, int b)
     {
