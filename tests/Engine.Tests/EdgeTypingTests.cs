@@ -91,4 +91,30 @@ public class EdgeTypingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Null(EdgeTyping.MergeOf(family[4], family.Take(4).ToList()));
         Assert.Null(EdgeTyping.MergeOf(family[0], family.Skip(1).ToList()));
     }
+
+    /// <summary>A model whose weights hold NaN or infinite values (a stranger's file may) is never found a merge.</summary>
+    [Fact]
+    public void WeightsThatAreNotFiniteMakeNoMerge()
+    {
+        using var temp = new TempDirectory();
+        var parent = TestModels.Write(temp.Sub("parent"), Architecture.Llama, seed: 3);
+        GaussianNoise.Apply(parent, temp.Sub("a"), 0.3, seed: 4);
+        GaussianNoise.Apply(parent, temp.Sub("b"), 0.3, seed: 5);
+        Merge.Apply(temp.Sub("a"), temp.Sub("ab"), temp.Sub("b"), 0.4, MergeMethod.Linear, baseModel: null);
+        var (a, b, ab) = (WeightEvidence.Of(temp.Sub("a")), WeightEvidence.Of(temp.Sub("b")), WeightEvidence.Of(temp.Sub("ab")));
+        Assert.NotNull(EdgeTyping.MergeOf(ab, [a, b]));
+        foreach (var bad in new[] { float.NaN, float.PositiveInfinity })
+        {
+            var broken = new WeightEvidence
+            {
+                Layers = ab.Layers, Shapes = ab.Shapes, ZeroFraction = ab.ZeroFraction, LevelsPerRow = ab.LevelsPerRow,
+                DistinctFraction = ab.DistinctFraction, SmallFraction = ab.SmallFraction, Norms = ab.Norms,
+                Sketch = ab.Sketch.Select((v, i) => i % 7 == 0 ? bad : v).ToArray(),
+            };
+            Assert.Null(EdgeTyping.MergeOf(broken, [a, b]));
+            Assert.Null(EdgeTyping.MergeOf(ab, [broken, b]));
+            // Typing still answers, with its evidence in words.
+            Assert.False(string.IsNullOrEmpty(EdgeTyping.Classify(a, broken, double.NaN).Evidence));
+        }
+    }
 }

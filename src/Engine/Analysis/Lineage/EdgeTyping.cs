@@ -75,7 +75,9 @@ public static class EdgeTyping
         {
             var fit = WeightEvidenceMath.Mix(child, subset.Select(i => candidates[i]).ToList());
             // Every parent must contribute: a weight near 0 is a parent the mix does not need, near 1 an edit of one model.
-            if (fit == null || fit.Residual > maxResidual || fit.Weights.Any(w => w is < 0.02 or > 0.98)) continue;
+            // Written as "not within" so that a NaN fit (weights with NaN or infinite values, which a stranger's file may
+            // hold) is rejected, never accepted.
+            if (fit == null || !(fit.Residual <= maxResidual) || fit.Weights.Any(w => !(w is >= 0.02 and <= 0.98))) continue;
             // The fewest parents that explain it, then the best fit.
             if (best == null || subset.Length < best.Value.Parents.Length || (subset.Length == best.Value.Parents.Length && fit.Residual < best.Value.Residual))
                 best = (subset, fit.Weights, fit.Residual);
