@@ -31,7 +31,8 @@ public static class KernelFeatures
         // An all-zero kernel (a layer with no variation) has no direction: leave it zero, CKA 0.
         var norms = rows.norm(1, keepdim: true);
         using var one = 1.ToScalar();
-        return rows.div(norms.masked_fill(norms.eq(0), one)).MoveToOuterDisposeScope();
+        using var zero = 0.ToScalar();
+        return rows.div(norms.masked_fill(norms.eq(zero), one)).MoveToOuterDisposeScope();
     }
 
     /// <summary>RBF kernel from a Gram: d²ᵢⱼ = Kᵢᵢ + Kⱼⱼ − 2Kᵢⱼ, σ² = median of the non-zero d².</summary>

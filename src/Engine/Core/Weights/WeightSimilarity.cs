@@ -75,7 +75,8 @@ public sealed class WeightSimilarity : IDisposable
         var centered = rows.Minus(rows.mean([1L], keepdim: true));
         var norms = centered.norm(1, keepdim: true);
         using var one = 1.ToScalar();
-        var result = centered.div(norms.masked_fill(norms.eq(0), one)).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        using var zero = 0.ToScalar();
+        var result = centered.div(norms.masked_fill(norms.eq(zero), one)).to(ScalarType.Float32).MoveToOuterDisposeScope();
         features[(model, key)] = result;
         return result;
     }
