@@ -99,7 +99,11 @@ public sealed class LoopbackCluster : IDisposable
 
     int Launch(string name, int accelerators)
     {
-        if (!_ports.TryGetValue(name, out var ports)) _ports[name] = ports = (ReefConnection.FreePort(), ReefConnection.FreePort(), ReefConnection.FreePort());
+        if (!_ports.TryGetValue(name, out var ports)) ports = (ReefConnection.FreePort(), ReefConnection.FreePort(), ReefConnection.FreePort());
+        // A killed silo's ports return to the kernel's ephemeral range, where another process's outgoing connection may
+        // take one before the restart: a port no longer free is replaced (Orleans then retires the dead silo by probing).
+        ports = (Free(ports.Silo), Free(ports.Gateway), Free(ports.Http));
+        _ports[name] = ports;
         var process = Start("dotnet", [Build.Output("Silo", "reef-silo.dll"),
             "--Reef:Clustering=redis", $"--Reef:Redis={Redis}", $"--Reef:Accelerators={accelerators}", $"--Reef:SiloName={name}",
             $"--Reef:SiloPort={ports.Silo}", $"--Reef:GatewayPort={ports.Gateway}", $"--Reef:HttpPort={ports.Http}",
@@ -108,6 +112,19 @@ public sealed class LoopbackCluster : IDisposable
             "--Orleans:Membership:TableRefreshTimeout=00:00:02", .. BlobFolder != null ? [$"--Reef:BlobFolder={BlobFolder}"] : Array.Empty<string>()], name);
         _silos.Add((name, process));
         return ports.Http;
+    }
+
+    /// <summary><paramref name="port"/> where it can be bound on every address (as the silo binds it), else a fresh free port.</summary>
+    static int Free(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Any, port);
+            listener.Start();
+            listener.Stop();
+            return port;
+        }
+        catch (SocketException) { return ReefConnection.FreePort(); }
     }
 
     /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
