@@ -38,12 +38,10 @@ public class LineageGraphTests(Xunit.Abstractions.ITestOutputHelper output)
         var signatures = paths.Select(p => WeightSignature.TryOf(p, out var why) ?? throw new InvalidOperationException(why)).ToList();
         var models = paths.Select((p, i) => Checkpoint.Open(p).Config is var c
             ? new RegistryModel(names[i], "LlamaForCausalLM", c.Layers, c.HiddenSize, c.ParameterCount, names[i]) : null!).ToList();
-        var signals = new LineageSignals
-        {
-            Closeness = (a, b) => WeightSimilarity.Score(signatures[a], signatures[b]),
-            WeightScore = (a, b) => WeightSimilarity.Score(signatures[a], signatures[b]),
-            Evidence = m => evidence[m],
-        };
+        // Scored once a pair, as a registry holds its pairs' scores.
+        var scores = new Dictionary<(int, int), double>();
+        double Score(int a, int b) => a > b ? Score(b, a) : scores.TryGetValue((a, b), out var s) ? s : scores[(a, b)] = WeightSimilarity.Score(signatures[a], signatures[b]);
+        var signals = new LineageSignals { Closeness = Score, WeightScore = Score, Evidence = m => evidence[m] };
         var edges = LineageInference.Infer(Enumerable.Range(0, names.Length).ToList(), models, signals);
         foreach (var e in edges) output.WriteLine($"{(e.Parent < 0 ? "(root)" : names[e.Parent]),-10} -> {names[e.Model],-10} {e.Kind} {e.MixWeight} {e.Confidence}: {e.Evidence}");
 
