@@ -35,7 +35,8 @@ public static class RegistryReader
         if (models.Pairs == PairModes.All)
         {
             var matrix = await ScanRunner.Retry(() => registry.GetMatrixAsync(models.Ids), cancellation);
-            return new RegistryRead(models, MatrixAnalysis.Analyze(matrix, useWeights, policy, Evidence(matrix.Facts)), models.Ids.Count <= denseUpTo ? matrix : null);
+            return new RegistryRead(models, await Analysis(() => MatrixAnalysis.Analyze(matrix, useWeights, policy, Evidence(matrix.Facts))),
+                models.Ids.Count <= denseUpTo ? matrix : null);
         }
         await UntilReady(registry, cancellation);
         var scored = new List<RegistryPair>();
@@ -45,10 +46,15 @@ public static class RegistryReader
             scored.AddRange(page.Pairs);
             if (page.Last) break;
         }
-        var analysis = MatrixAnalysis.Analyze(models, scored, useWeights, policy, Evidence(models.Facts));
+        var analysis = await Analysis(() => MatrixAnalysis.Analyze(models, scored, useWeights, policy, Evidence(models.Facts)));
         return new RegistryRead(models, analysis, models.Ids.Count <= denseUpTo ? MatrixAnalysis.Dense(models, analysis) : null);
 
         Func<int, Engine.Weights.WeightEvidence?>? Evidence(IReadOnlyList<ModelFacts?> facts) => store == null ? null : StoredEvidence.From(store, facts);
+
+        // The lineage waits on the store for each family's evidence: on a thread of its own, so that the waits hold no
+        // thread-pool thread (an embedded silo in the same process needs them to answer, and the pool grows slowly).
+        static Task<RegistryAnalysis> Analysis(Func<RegistryAnalysis> analyze) =>
+            Task.Factory.StartNew(analyze, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>
