@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Reef.Engine.Analysis;
 using Reef.Engine.Analysis.Evaluation;
 using Reef.Engine.Analysis.Lineage;
 using Reef.Engine.Hubs;
@@ -36,6 +37,28 @@ public static class EdgeTypingBench
         foreach (var m in truth.Where(m => m.Parent != null && m.Op is "noise" or "finetune"))
             Console.WriteLine($"  {m.Id,-36} {m.Op,-9} spread {WeightEvidenceMath.ChangeSpread(evidence[m.Parent!], evidence[m.Id]):F3} " +
                               $"(noise below {EdgeTyping.EvenBelow}, training above)");
+
+        // The lineage of each true family from the weights alone (every pair scored, the signature as the closeness): what
+        // the scan's lineage makes of the same evidence, apart from the verdicts and the families' clustering.
+        clock.Restart();
+        var ids = truth.Select(m => m.Id).ToList();
+        var models = ids.Select(id => new RegistryModel(id, "?", evidence[id].Layers, evidence[id].Shape(0, 0).In,
+            Enumerable.Range(0, evidence[id].Layers * WeightEvidence.Kinds).Sum(c => (long)evidence[id].Shapes[2 * c] * evidence[id].Shapes[2 * c + 1]), id)).ToList();
+        var scores = new Dictionary<(int, int), double>();
+        double Signature(int a, int b) => a > b ? Signature(b, a)
+            : scores.TryGetValue((a, b), out var s) ? s : scores[(a, b)] = WeightSimilarity.Score(signatures[ids[a]], signatures[ids[b]]);
+        var signals = new LineageSignals
+        {
+            Closeness = (a, b) => Signature(a, b) is var s && double.IsNaN(s) ? 0 : s, WeightScore = Signature, Evidence = m => evidence[ids[m]],
+            Derived = m => Enumerable.Range(0, ids.Count).Where(o => o != m),
+        };
+        var edges = truth.GroupBy(m => m.Family).SelectMany(f => LineageInference.Infer(f.Select(m => ids.IndexOf(m.Id)).ToList(), models, signals)).ToList();
+        var lineage = RegistryEvaluation.LineageAgainstTruth(edges, models, new TruthRelations(truth));
+        Console.WriteLine($"lineage of the true families from the weights ({clock.Elapsed.TotalSeconds:F1} s): parents right for {lineage.Correct}/{lineage.Models}, " +
+                          $"roots {lineage.RootsFound}/{lineage.Roots}, DF1 {lineage.DirectedEdgeF1:F3}, typed DF1 {lineage.TypedEdgeF1:F3}, merge parents {lineage.MergeParentRecall:F3}");
+        foreach (var w in lineage.Wrong) Console.WriteLine($"  wrong: {w.Model} under {w.Proposed ?? "(root)"}; truth {w.Truth}");
+        foreach (var e in edges.Where(e => e.Parent >= 0))
+            Console.WriteLine($"  {ids[e.Parent],-32} -> {ids[e.Model],-34} {e.Kind,-18} {e.Confidence:F2} {e.Evidence}");
         return 0;
     }
 }

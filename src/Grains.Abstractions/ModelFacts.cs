@@ -21,21 +21,24 @@ public sealed record ModelFacts
     [Id(6)] public string? NoWeightSignature { get; init; }
     /// <summary>Which version of the inspection wrote these facts (0: stored before versions were kept).</summary>
     [Id(7)] public int Version { get; init; }
+    /// <summary>Store key of the weight evidence that types and directs the model's lineage edges (null before version 3).</summary>
+    [Id(8)] public string? WeightEvidenceKey { get; init; }
 
-    /// <summary>2: every family gets a weight signature (before, GPT-2 and Phi-3 had none).</summary>
-    public const int CurrentVersion = 2;
+    /// <summary>2: every family gets a weight signature (before, GPT-2 and Phi-3 had none). 3: every model gets weight evidence.</summary>
+    public const int CurrentVersion = 3;
 
     /// <summary>
-    /// Facts an earlier version wrote without a weight signature, which this version may be able to give (a GPT-2 or Phi-3
-    /// model): worth reading the checkpoint once more for. Facts with a signature are kept; it is computed as it was.
+    /// Facts an earlier version wrote without a weight signature this version may be able to give (a GPT-2 or Phi-3 model),
+    /// or without weight evidence: worth reading the checkpoint once more for (no fingerprint is extracted again). What was
+    /// stored is computed as it was and kept.
     /// </summary>
-    public bool MayGainSignature => Version < CurrentVersion && WeightSignatureKey == null;
+    public bool MayGainWeightData => Version < CurrentVersion && (WeightSignatureKey == null || WeightEvidenceKey == null);
 
     /// <summary>Equal facts, parent names compared item by item (a record compares lists by reference).</summary>
     public bool Equals(ModelFacts? other) =>
         other is not null && Architecture == other.Architecture && Layers == other.Layers && HiddenSize == other.HiddenSize &&
         Parameters == other.Parameters && ParentHints.SequenceEqual(other.ParentHints) && WeightSignatureKey == other.WeightSignatureKey &&
-        NoWeightSignature == other.NoWeightSignature && Version == other.Version;
+        NoWeightSignature == other.NoWeightSignature && Version == other.Version && WeightEvidenceKey == other.WeightEvidenceKey;
 
     public override int GetHashCode() => HashCode.Combine(Architecture, Layers, HiddenSize, Parameters, WeightSignatureKey);
 }

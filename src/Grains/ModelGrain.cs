@@ -30,14 +30,14 @@ public sealed class ModelGrain(
     {
         // Orleans fills State with an uninitialized record before anything is stored; only RecordExists tells.
         var current = state.RecordExists ? state.State : null;
-        var sameCheckpoint = current != null && current.Path == job.Path && current.Signature == job.Signature && current.Facts is { MayGainSignature: false };
+        var sameCheckpoint = current != null && current.Path == job.Path && current.Signature == job.Signature && current.Facts is { MayGainWeightData: false };
         // A rescan retries what failed for reasons other than the model's own.
         var retry = current is { Status: FingerprintStatus.Failed } && !FailureKind.IsModelFault(current.FailureKind ?? FailureKind.Internal);
         if (!sameCheckpoint || current!.ProbeHash != job.Probes.ProbeHash || retry)
         {
             // A new probe set keeps what was read of the checkpoint; a new path or signature may be new content, and a
             // state stored before facts were kept reads the checkpoint again for them, as does one whose facts an earlier
-            // version wrote without a weight signature this version can give (ModelFacts.MayGainSignature).
+            // version wrote without weight data this version can give (ModelFacts.MayGainWeightData).
             current = await Save(new ModelState
             {
                 Path = job.Path, Signature = job.Signature, ProbeHash = job.Probes.ProbeHash,
@@ -126,9 +126,11 @@ public sealed class ModelGrain(
     /// </summary>
     async Task<ModelState> Verified(ModelState done, ModelJob job)
     {
+        var reread = done with { Status = FingerprintStatus.Hashing, ContentHash = null, Facts = null, FingerprintKey = null, Reused = false, Silo = null };
         if (done.Facts?.WeightSignatureKey is { } signature && await store.WeightSignatureProblemAsync(signature) is { } broken)
-            return await Repair(done with { Status = FingerprintStatus.Hashing, ContentHash = null, Facts = null, FingerprintKey = null, Reused = false, Silo = null },
-                signature, $"the stored weight signature {signature} was unusable ({broken}); read again");
+            return await Repair(reread, signature, $"the stored weight signature {signature} was unusable ({broken}); read again");
+        if (done.Facts?.WeightEvidenceKey is { } evidence && await store.WeightEvidenceProblemAsync(evidence) is { } unusable)
+            return await Repair(reread, evidence, $"the stored weight evidence {evidence} was unusable ({unusable}); read again");
         if (await store.FingerprintProblemAsync(done.FingerprintKey!, job.Probes.ProbeHash, job.Probes.Statements) is { } problem)
             return await Repair(done with { Status = FingerprintStatus.Extracting, FingerprintKey = null, Reused = false, Silo = null },
                 done.FingerprintKey!, $"the stored fingerprint {done.FingerprintKey} was unusable ({problem}); extracted again");
@@ -189,7 +191,7 @@ public sealed class ModelGrain(
     }
 
     /// <summary>
-    /// Reads the checkpoint once for its hash and facts, and stores its weight signature by content (once for all ids
+    /// Reads the checkpoint once for its hash and facts, and stores its weight signature and evidence by content (once for all ids
     /// with that content), so analysis takes them from the store and never opens the checkpoint again.
     /// </summary>
     async Task<(string, string?, ModelFacts)> Inspect(string path, InputLimits limits, bool earlierHash)
@@ -205,11 +207,13 @@ public sealed class ModelGrain(
                 await store.PutWeightSignatureAsync(signatureKey, signature);
             await store.PutSketchAsync(StoreKeys.WeightSketch(signatureKey), SketchKind.Weights, WeightSketch.Of(signature));
         }
+        var evidenceKey = StoreKeys.WeightEvidence(facts.ContentHash);
+        if (await store.WeightEvidenceProblemAsync(evidenceKey) != null) await store.PutWeightEvidenceAsync(evidenceKey, facts.WeightEvidence);
         return (facts.ContentHash, earlier, new ModelFacts
         {
             Architecture = facts.Architecture, Layers = facts.Layers, HiddenSize = facts.HiddenSize, Parameters = facts.Parameters,
             ParentHints = facts.ParentHints.Select(h => h.Name).ToList(), WeightSignatureKey = signatureKey, NoWeightSignature = facts.NoWeightSignature,
-            Version = ModelFacts.CurrentVersion,
+            WeightEvidenceKey = evidenceKey, Version = ModelFacts.CurrentVersion,
         });
     }
 

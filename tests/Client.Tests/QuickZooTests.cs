@@ -183,6 +183,18 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         Assert.Equal(ea.LineageScoresOnly.EdgeAccuracy, ec.LineageScoresOnly.EdgeAccuracy);
         Assert.Equal(ea.Confusion.Derived.Derived, ec.Confusion.Derived.Derived);
         Assert.Equal(0, ec.Confusion.Unrelated.Derived);
+        // The provenance graph from the scores and weights alone (no metadata): parents (a merge's all of them), types, direction.
+        foreach (var lineage in new[] { ea.LineageScoresOnly, ec.LineageScoresOnly })
+        {
+            output.WriteLine($"lineage: parents right {lineage.Correct}/{lineage.Models}, DF1 {lineage.DirectedEdgeF1}, typed DF1 {lineage.TypedEdgeF1}, " +
+                             $"types {lineage.EdgeTypeAccuracy}, merge parents {lineage.MergeParentRecall}; wrong: {string.Join("; ", lineage.Wrong.Select(w => $"{w.Model} under {w.Proposed}"))}");
+            Assert.True(lineage.EdgeAccuracy >= 0.95, $"parents right for {lineage.EdgeAccuracy} of the models");
+            Assert.True(lineage.EdgeTypeAccuracy >= 0.9, $"edge types right {lineage.EdgeTypeAccuracy}");
+            Assert.True(lineage.DirectedEdgeF1 >= 0.95, $"DF1 {lineage.DirectedEdgeF1}");
+            Assert.Equal(1.0, lineage.MergeParentRecall);
+            Assert.Equal(lineage.Roots, lineage.RootsFound);
+        }
+        Assert.True(ea.Families.Ari >= 0.97, $"ARI {ea.Families.Ari}");
 
         var fa = OutputFiles.ReadFamilies(zoo.Sub("scan-all"));
         var fc = OutputFiles.ReadFamilies(zoo.Sub("scan-candidates"));
@@ -203,7 +215,11 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
             var models = Path.Combine(zoo.Sub(dir), ModelsTable.File);
             Assert.Equal(a.Ids.Count, DuckDb.Scalar($"SELECT count(*) FROM '{models}' WHERE status = 'done'"));
             Assert.Equal(fa.Families.Count, DuckDb.Scalar($"SELECT count(DISTINCT family) FROM '{models}'"));
-            Assert.Equal(fa.Families.Sum(f => f.Lineage.Count(e => e.Parent != null)), DuckDb.Scalar($"SELECT count(parent) FROM '{models}'"));
+            // One row a model: a merge's row names its heaviest parent and lists them all.
+            Assert.Equal(fa.Families.Sum(f => f.Lineage.Where(e => e.Parent != null).Select(e => e.Model).Distinct().Count()), DuckDb.Scalar($"SELECT count(parent) FROM '{models}'"));
+            var merges = fa.Families.SelectMany(f => f.Lineage).Where(e => e.Kind == "merge").GroupBy(e => e.Model).ToList();
+            Assert.True(merges.Count >= 2 && merges.All(m => m.Count() == 2), string.Join("; ", merges.Select(m => $"{m.Key}: {m.Count()} parents")));
+            Assert.Equal(merges.Count, DuckDb.Scalar($"SELECT count(*) FROM '{models}' WHERE edge_kind = 'merge' AND merge_parents LIKE '% + %'"));
         }
         Assert.True(DuckDb.Scalar($"SELECT count(*) FROM '{Path.Combine(zoo.Sub("scan-candidates"), PairsTable.File)}' WHERE source = 'sample'") > 0);
     }

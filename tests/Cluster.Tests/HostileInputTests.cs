@@ -204,7 +204,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A stored fingerprint and a stored tile corrupted in the store between two scans: the second scan finds both where
+    /// A stored fingerprint, tile and weight evidence corrupted in the store between two scans: the second scan finds them where
     /// it reads them, says so, deletes them and makes exactly those again; everything else is reused (counted).
     /// </summary>
     [Fact]
@@ -222,8 +222,11 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.Equal(3, tiles.Length);
         Assert.Equal(ids.Count - 1, fingerprints.Length);
 
+        var evidence = Directory.GetFiles(temp.Sub("state/store/evidence"));
+        Assert.Equal(ids.Count - 1, evidence.Length);
         Corrupt(fingerprints[7]);
         Corrupt(tiles[1]);
+        Corrupt(evidence[3]);
         var second = Reef(Scan("out2"));
         Assert.True(second.ExitCode == 0, second.ToString());
         var summary = ScanSummary.Parse(second.Out);
@@ -231,6 +234,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.Equal(1, summary.Extracted);
         Assert.Contains(summary.Repaired!, r => r.Contains(Path.GetFileName(fingerprints[7])) && r.Contains("checksum mismatch"));
         Assert.Contains(summary.Repaired!, r => r.Contains(Path.GetFileName(tiles[1])) && r.Contains("checksum mismatch"));
+        // Weight evidence is read again from the checkpoint (no fingerprint extracted for it) and stored whole.
+        Assert.Contains(summary.Repaired!, r => r.Contains(Path.GetFileName(evidence[3])) && r.Contains("checksum mismatch"));
+        Assert.Null(await store.WeightEvidenceProblemAsync("evidence/" + Path.GetFileName(evidence[3])));
 
         foreach (var f in fingerprints)
         {

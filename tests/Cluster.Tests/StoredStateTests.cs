@@ -76,7 +76,7 @@ public sealed class StoredStateTests
         Assert.Equal(["3"], Scan());
 
         // Make the stored facts (the model grains' and the registry's copy) look as an earlier version left them: version 0,
-        // no signature.
+        // no signature, no weight evidence.
         var edited = 0;
         void Outdate(System.Text.Json.Nodes.JsonNode? node)
         {
@@ -86,6 +86,7 @@ public sealed class StoredStateTests
             if (json.ContainsKey("WeightSignatureKey"))
             {
                 json.Remove("Version");
+                json.Remove("WeightEvidenceKey");
                 json["WeightSignatureKey"] = null;
                 json["NoWeightSignature"] = "weight signature reads separate q/k/v/o and gate/up/down projections";
                 edited++;
@@ -104,12 +105,13 @@ public sealed class StoredStateTests
         }
         Assert.True(edited >= 6, $"{edited} stored facts found");
         Assert.Equal(["0"], Scan());
-        // Every model state (and the registry's copy of its facts) has its signature again, under this version.
+        // Every model state (and the registry's copy of its facts) has its signature and evidence again, under this version.
         var signed = 0;
         foreach (var file in Directory.GetFiles(temp.Sub("state/grains"), "*.grain"))
         {
             var text = File.ReadAllText(file);
             Assert.DoesNotContain("\"WeightSignatureKey\":null", text);
+            Assert.DoesNotContain("\"WeightEvidenceKey\":null", text);
             signed += System.Text.RegularExpressions.Regex.Count(text, $"\"Version\":{Reef.Grains.Abstractions.ModelFacts.CurrentVersion}");
         }
         Assert.True(signed >= 6, $"{signed} facts of version {Reef.Grains.Abstractions.ModelFacts.CurrentVersion}");

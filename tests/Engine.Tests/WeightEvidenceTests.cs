@@ -74,4 +74,28 @@ public class WeightEvidenceTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.InRange(stranger, 1.2, 1.6);
         Assert.True(WeightEvidenceMath.Distance(e["parent"], e["permuted"]) > 1.0);
     }
+
+    /// <summary>Stored evidence reads back as it was written; a flipped byte, a cut, or a header lying about its size is refused naming the key.</summary>
+    [Fact]
+    public void StoredEvidenceIsVerifiedBeforeItIsUsed()
+    {
+        using var temp = new TempDirectory();
+        var evidence = WeightEvidence.Of(TestModels.Write(temp.Sub("m"), Architecture.Gpt2, seed: 3));
+        var bytes = WeightEvidenceFile.ToBytes(evidence);
+        var back = WeightEvidenceFile.FromBytes(bytes, "evidence/x");
+        Assert.Equal(evidence.Shapes, back.Shapes);
+        Assert.Equal(evidence.Sketch, back.Sketch);
+        Assert.Equal(evidence.SmallFraction, back.SmallFraction);
+        Assert.Equal(0, Engine.Weights.WeightEvidenceMath.Distance(evidence, back));
+
+        var flipped = (byte[])bytes.Clone();
+        flipped[bytes.Length / 2] ^= 1;
+        Assert.Contains("checksum mismatch", Assert.Throws<InvalidInputException>(() => WeightEvidenceFile.FromBytes(flipped, "evidence/x")).Message);
+        Assert.Contains("evidence/x", Assert.Throws<InvalidInputException>(() => WeightEvidenceFile.FromBytes(bytes[..^40], "evidence/x")).Message);
+        // A header claiming another layer count, sealed again so the checksum holds: the size check refuses it.
+        var lying = (byte[])bytes.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(lying.AsSpan(12), 1_000_000);
+        Store.SealedBytes.Seal(lying);
+        Assert.Contains("layers", Assert.Throws<InvalidInputException>(() => WeightEvidenceFile.FromBytes(lying, "evidence/x")).Message);
+    }
 }

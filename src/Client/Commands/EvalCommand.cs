@@ -111,7 +111,12 @@ public static class EvalCommand
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"families: ARI {e.Families.Ari} ({e.Families.Proposed} proposed, {e.Families.Truth} true)"));
         var lineage = e.LineageScoresOnly;
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"lineage from scores: {lineage.Correct}/{lineage.Models} edges ({lineage.EdgeAccuracy}), roots {lineage.RootsFound}/{lineage.Roots}; with metadata: {e.Lineage.EdgeAccuracy}"));
+            $"lineage from scores and weights: parents right for {lineage.Correct}/{lineage.Models} models ({lineage.EdgeAccuracy}), roots {lineage.RootsFound}/{lineage.Roots}; with metadata: {e.Lineage.EdgeAccuracy}"));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"  directed edges: precision {V(lineage.EdgePrecision)}, recall {V(lineage.EdgeRecall)}, DF1 {V(lineage.DirectedEdgeF1)}; typed DF1 {V(lineage.TypedEdgeF1)}; edge types right {V(lineage.EdgeTypeAccuracy)}; merge parents found {V(lineage.MergeParentRecall)}"));
+        foreach (var (truth, typed) in lineage.TypeConfusion ?? new Dictionary<string, IReadOnlyDictionary<string, int>>())
+            text.AppendLine($"  {truth,-20} typed {string.Join(", ", typed.Select(t => $"{t.Key} {t.Value}"))}");
+        foreach (var w in lineage.Wrong) text.AppendLine($"  wrong: {w.Model} under {w.Proposed ?? "(root)"} ({w.Basis}); truth {w.Truth}");
         return text.ToString();
 
         static string Cells(RocFigures? s) => s == null ? "     —       —       —" :

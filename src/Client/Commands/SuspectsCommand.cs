@@ -44,7 +44,7 @@ public static class SuspectsCommand
         await using var cluster = await connection.OpenAsync(parse, context);
         // The same analysis a scan makes: the registry keeps each model's facts and weight scores beside its REEF scores.
         var (_, analysis, _) = await RegistryReader.ReadAsync(cluster.Client.GetGrain<IRegistryGrain>(parse.GetValue(connection.Registry)!), null,
-            analysisOptions.Weights(parse), analysisOptions.Policy(parse), denseUpTo: 0);
+            analysisOptions.Weights(parse), analysisOptions.Policy(parse), denseUpTo: 0, cluster.Store);
         if (json) context.Out.WriteLine(JsonSerializer.Serialize(Rank(analysis, model, top)));
         else context.Out.Write(Table(analysis, model, top));
         return ExitCodes.Success;

@@ -19,10 +19,14 @@ public sealed class ModelRow
     [JsonPropertyName("parameters")] public long? Parameters { get; set; }
     /// <summary>The model's family: its index in families.json (largest first); null for a model not fingerprinted.</summary>
     [JsonPropertyName("family")] public int? Family { get; set; }
-    /// <summary>The proposed parent (null for a family's root or a model not fingerprinted).</summary>
+    /// <summary>The proposed parent (null for a family's root or a model not fingerprinted); for a merge, the parent of the largest weight.</summary>
     [JsonPropertyName("parent")] public string? Parent { get; set; }
     /// <summary>What the proposed parent rests on: metadata, scores, or root.</summary>
     [JsonPropertyName("lineage_basis")] public string? LineageBasis { get; set; }
+    /// <summary>How the model was made from its parent (families.json's edge kinds); null for a root.</summary>
+    [JsonPropertyName("edge_kind")] public string? EdgeKind { get; set; }
+    /// <summary>For a merge: every parent, joined by " + " (families.json has each edge).</summary>
+    [JsonPropertyName("merge_parents")] public string? MergeParents { get; set; }
     [JsonPropertyName("failure_kind")] public string? FailureKind { get; set; }
     [JsonPropertyName("reason")] public string? Reason { get; set; }
     /// <summary>Why the model has no weight signature, where it has none.</summary>
@@ -41,20 +45,23 @@ public static class ModelsTable
         var family = new int[analysis.Models.Count];
         for (var f = 0; f < analysis.Families.Count; f++)
             foreach (var member in analysis.Families[f]) family[member] = f;
-        var parentOf = analysis.Lineage.ToDictionary(e => e.Model);
+        var edgesOf = analysis.Lineage.ToLookup(e => e.Model);
         var facts = new Dictionary<string, ModelFacts?>();
         for (var i = 0; i < registry.Ids.Count; i++) facts[registry.Ids[i]] = registry.Facts[i];
         ParquetTables.Write(Path.Combine(directory, File), progress.Models.Select(s =>
         {
             var f = facts.GetValueOrDefault(s.Id);
             int? at = index.TryGetValue(s.Id, out var i) ? i : null;
-            var edge = at is { } m ? parentOf.GetValueOrDefault(m) : null;
+            var edges = at is { } m ? edgesOf[m].OrderByDescending(e => e.MixWeight ?? 1).ToList() : [];
+            var edge = edges.FirstOrDefault();
             return new ModelRow
             {
                 Id = s.Id, Status = s.Status.ToString().ToLowerInvariant(), Fingerprint = s.FingerprintKey, Reused = s.Reused, Silo = s.Silo,
                 Architecture = f?.Architecture, Layers = f?.Layers, HiddenSize = f?.HiddenSize, Parameters = f?.Parameters,
                 Family = at is { } k ? family[k] : null,
                 Parent = edge is { Parent: >= 0 } ? analysis.Models[edge.Parent].Id : null, LineageBasis = edge?.Basis,
+                EdgeKind = edge?.Kind is { } kind ? LineageEdge.KindName(kind) : null,
+                MergeParents = edges.Count > 1 ? string.Join(" + ", edges.Select(e => analysis.Models[e.Parent].Id)) : null,
                 FailureKind = s.FailureKind, Reason = s.FailureReason, NoWeightSignature = f?.NoWeightSignature,
             };
         }));

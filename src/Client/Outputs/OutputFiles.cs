@@ -13,8 +13,10 @@ public static class OutputFiles
     /// <summary>
     /// The layout of matrix.json, families.json and the Parquet tables this version writes. Version 2 made matrix.json's
     /// N × N views optional (pairs.parquet holds the pairs); version 1 folders, whose layout is the dense case of it, still read.
+    /// Version 3 made the lineage a DAG: families.json lists one edge per parent (a merge has several), each typed, with a
+    /// confidence and its evidence, and models.parquet gains the edge's kind and a merge's parents; earlier files still read.
     /// </summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>
     /// The largest hub whose N × N views (matrix.csv, matrix.json's matrices, the full heatmap) a scan writes by default:
@@ -42,8 +44,9 @@ public static class OutputFiles
     /// <summary>The oldest layout of matrix.json and families.json this version reads.</summary>
     const int OldestRead = 1;
 
+    /// <summary>eval.json of this layout or the first (which lacks the provenance graph's figures: they read as absent).</summary>
     public static EvaluationReport ReadEvaluation(string directory) =>
-        Read<EvaluationReport>(Path.Combine(directory, Evaluation), e => e.FormatVersion, EvaluationReport.CurrentFormatVersion, EvaluationReport.CurrentFormatVersion);
+        Read<EvaluationReport>(Path.Combine(directory, Evaluation), e => e.FormatVersion, EvaluationReport.CurrentFormatVersion, oldest: 1);
 
     /// <summary>The evaluation in the folder, or null when `reef eval` did not write one.</summary>
     public static EvaluationReport? TryReadEvaluation(string directory) =>

@@ -64,16 +64,28 @@ public static class ScanFiles
             Layers = layers.Count > 0 ? layers : null,
         });
 
-        var parentOf = analysis.Lineage.ToDictionary(e => e.Model);
+        var edgesOf = analysis.Lineage.ToLookup(e => e.Model);
         OutputFiles.Write(directory, new FamiliesFile
         {
             FormatVersion = OutputFiles.FormatVersion,
             Rule = $"average linkage: groups join while at least {FamilyClustering.JoinAt:P0} of the pairs between them are judged derived",
-            LineageRule = "root: the largest, then most central member; parents: maximum spanning tree from the root over weight scores where valid, else the judged REEF score; checkpoint metadata (base_model, _name_or_path, reef_lineage.json) first where it names a member",
+            LineageRule = "a DAG per family: merges found as mixes of their parents' weights get an edge from each; every scored pair typed from the weights, " +
+                          "the poorer model (quantized, pruned, fewer units) the child; root: of the members nothing names a child, the nearest to the rest in raw weights, " +
+                          "then by the scores, size only as the tie-break; parents: grown from the root, each model under the nearest placed one (raw-weight distance, " +
+                          "then same function by the weight signature, then the judged scores; near-ties to the one placed earlier); checkpoint metadata " +
+                          "(base_model, _name_or_path, reef_lineage.json) first where it names a member",
             Families = analysis.Families.Select(f => new FamilyEntry(f.Count, f.Select(i => ids[i]).ToList(),
-                f.Select(i => new LineageEdge(ids[i], parentOf[i].Parent < 0 ? null : ids[parentOf[i].Parent], parentOf[i].Basis)).ToList())).ToList(),
+                f.SelectMany(i => edgesOf[i]).Select(e => Edge(e, ids)).ToList())).ToList(),
         });
     }
+
+    /// <summary>A lineage edge as families.json writes it.</summary>
+    static LineageEdge Edge(Engine.Analysis.Lineage.ParentEdge e, IReadOnlyList<string> ids) =>
+        new(ids[e.Model], e.Parent < 0 ? null : ids[e.Parent], e.Basis)
+        {
+            Kind = e.Kind is { } kind ? LineageEdge.KindName(kind) : null, Unit = e.Unit, MixWeight = e.MixWeight,
+            Confidence = e.Confidence, Evidence = e.Evidence,
+        };
 
     /// <summary>matrix.csv, row by row to the file: at 2,000 models it is 30 MB.</summary>
     static void WriteCsv(string path, IReadOnlyList<string> ids, SimilarityMatrix dense)

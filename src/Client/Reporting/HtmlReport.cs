@@ -170,7 +170,8 @@ public static class HtmlReport
         html.Append($"<section><h2>Families</h2><p>{families.Count} families of two or more models (average linkage over \"derived\" verdicts), ")
             .Append($"{singletons.Count} models on their own. Each family's first model is its proposed root; the others are scored against it. ")
             .Append("The p-value is the chance that an unrelated pair scores as high (the estimated false-positive rate of \"derived\"); ")
-            .Append("the proposed parent comes from checkpoint metadata where it names a member, else from the scores.");
+            .Append("the proposed parents come from checkpoint metadata where it names a member, else from the weights and scores: each edge is typed ")
+            .Append("from the weights (fine-tune, quantization, prune, merge with every parent and its weight, re-parameterization) with a confidence from 0 to 1.");
         if (families.Count > FamiliesListed || families.Any(f => f.Count > MembersListed))
             html.Append($" The {FamiliesListed} largest families are listed, {MembersListed} members each at most; {ModelsTable.File} gives every model its family and parent.");
         html.Append("</p>\n");
@@ -179,17 +180,17 @@ public static class HtmlReport
         {
             var inFamily = family.ToHashSet();
             // The proposed root leads where the lineage names one; else the most central member.
-            var members = CentralFirst(data, family).OrderBy(i => data.Lineage.TryGetValue(data.Ids[i], out var e) && e.Parent == null ? 0 : 1).ToList();
+            var members = CentralFirst(data, family).OrderBy(i => data.Lineage.TryGetValue(data.Ids[i], out var e) && e.Any(x => x.Parent == null) ? 0 : 1).ToList();
             var center = members[0];
             html.Append($"<h3>Family {++number}: {family.Count} models around <code>{E(data.Ids[center])}</code></h3>\n")
-                .Append("<table class=\"family\"><tr><th>model</th><th>REEF CKA with the first</th><th>p-value</th><th>verdict</th><th>proposed parent</th><th>closest in the family</th></tr>\n");
+                .Append("<table class=\"family\"><tr><th>model</th><th>REEF CKA with the first</th><th>p-value</th><th>verdict</th><th>proposed parents</th><th>closest in the family</th></tr>\n");
             foreach (var i in members.Take(MembersListed))
             {
                 var closest = Closest(data, inFamily, i);
                 var score = i == center ? "—" : Score(data.Score(i, center));
                 var verdict = i == center ? "" : data.Verdict(i, center) ?? "";
                 var p = i == center ? "—" : ComparisonText.PValue(data.Log10P(i, center));
-                var parent = data.Lineage.TryGetValue(data.Ids[i], out var edge) ? edge.Parent is { } pid ? $"<code>{E(pid)}</code> ({E(edge.Basis)})" : "root" : "—";
+                var parent = data.Lineage.TryGetValue(data.Ids[i], out var edges) ? string.Join("<br>", edges.Select(Parent)) : "—";
                 html.Append($"<tr><td><code>{E(data.Ids[i])}</code></td><td class=\"num\">{score}</td><td class=\"num\">{p}</td><td class=\"{verdict}\">{verdict}</td><td>{parent}</td>")
                     .Append(closest < 0 ? "<td>—</td></tr>\n" : $"<td><code>{E(data.Ids[closest])}</code> {Score(data.Score(i, closest))}</td></tr>\n");
             }
@@ -204,6 +205,16 @@ public static class HtmlReport
             html.Append("</p>\n");
         }
         html.Append("</section>\n");
+    }
+
+    /// <summary>One lineage edge in the family table: the parent, how the model was made from it, and what the edge rests on.</summary>
+    static string Parent(LineageEdge edge)
+    {
+        if (edge.Parent is not { } parent) return "root";
+        var kind = edge.Kind == null ? "" : " " + E(edge.Kind.Replace('_', ' ') + (edge.Unit != null ? $" ({edge.Unit})" : "") +
+                                                   (edge.MixWeight is { } w ? $" × {w:F2}" : ""));
+        var confidence = edge.Confidence is { } c ? $", {c:F2}" : "";
+        return $"<code>{E(parent)}</code>{kind} <span title=\"{E(edge.Evidence ?? "")}\">({E(edge.Basis)}{confidence})</span>";
     }
 
     /// <summary>A heatmap per family, for a registry too large for one: each family's most central members, in order.</summary>
@@ -336,7 +347,8 @@ public static class HtmlReport
         foreach (var twin in e.SameDataOtherSeed)
             html.Append($"<li>Same data, other seed: <code>{E(twin.A)}</code> vs <code>{E(twin.B)}</code>: <span class=\"{E(twin.Verdict)}\">{E(twin.Verdict)}</span> ({E(twin.Basis)})</li>");
         html.Append($"<li>Families: adjusted Rand index {F(e.Families.Ari)} ({e.Families.Proposed} proposed, {e.Families.Truth} true)</li>")
-            .Append($"<li>Lineage from scores alone: {F(e.LineageScoresOnly.EdgeAccuracy)} of edges right, roots {e.LineageScoresOnly.RootsFound} of {e.LineageScoresOnly.Roots}; with checkpoint metadata: {F(e.Lineage.EdgeAccuracy)}</li>")
+            .Append($"<li>Lineage from scores and weights alone: parents right for {F(e.LineageScoresOnly.EdgeAccuracy)} of models (a merge with all its parents), roots {e.LineageScoresOnly.RootsFound} of {e.LineageScoresOnly.Roots}; with checkpoint metadata: {F(e.Lineage.EdgeAccuracy)}</li>")
+            .Append($"<li>Directed edges (scores and weights alone): DF1 {F(e.LineageScoresOnly.DirectedEdgeF1)}, typed DF1 {F(e.LineageScoresOnly.TypedEdgeF1)}, edge types right {F(e.LineageScoresOnly.EdgeTypeAccuracy)}, merge parents found {F(e.LineageScoresOnly.MergeParentRecall)}</li>")
             .Append("</ul></section>\n");
     }
 

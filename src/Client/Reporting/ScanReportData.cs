@@ -23,8 +23,8 @@ public sealed class ScanReportData
     /// <summary>Members of each family, as indices into <see cref="Ids"/>.</summary>
     public required IReadOnlyList<IReadOnlyList<int>> Families { get; init; }
     public IReadOnlyList<LayerPair> Layers => Run.Layers ?? [];
-    /// <summary>Each model's proposed parent (null for a root) and what it rests on, from families.json.</summary>
-    public required IReadOnlyDictionary<string, (string? Parent, string Basis)> Lineage { get; init; }
+    /// <summary>Each model's lineage edges from families.json: one with no parent for a root, one per parent otherwise (a merge has several).</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<LineageEdge>> Lineage { get; init; }
     /// <summary>eval.json, when `reef eval` wrote the folder.</summary>
     public EvaluationReport? Evaluation { get; init; }
     /// <summary>Every verified pair.</summary>
@@ -57,8 +57,8 @@ public sealed class ScanReportData
 
         var families = OutputFiles.ReadFamilies(directory);
         var familiesPath = Path.Combine(directory, OutputFiles.Families);
-        var lineage = new Dictionary<string, (string?, string)>();
-        foreach (var edge in families.Families.SelectMany(f => f.Lineage)) lineage[edge.Model] = (edge.Parent, edge.Basis);
+        var lineage = families.Families.SelectMany(f => f.Lineage).GroupBy(e => e.Model)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<LineageEdge>)g.ToList());
         var data = new ScanReportData
         {
             Directory = directory, Run = matrix, Ids = matrix.Ids, Pairs = pairs,

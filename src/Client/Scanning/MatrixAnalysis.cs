@@ -2,6 +2,7 @@ using Reef.Engine.Analysis;
 using Reef.Engine.Analysis.Calibration;
 using Reef.Engine.Analysis.Lineage;
 using Reef.Engine.Similarity;
+using Reef.Engine.Weights;
 using Reef.Grains.Abstractions;
 
 namespace Reef.Client.Scanning;
@@ -15,23 +16,25 @@ public static class MatrixAnalysis
     /// <param name="matrix">Scores and facts of the models to analyse.</param>
     /// <param name="useWeights">Whether the verdicts use the weight signal (false: REEF alone).</param>
     /// <param name="policy">The verdicts' score and error rates.</param>
-    public static RegistryAnalysis Analyze(SimilarityMatrix matrix, bool useWeights, VerdictPolicy policy) =>
-        Analyze(matrix.Ids, matrix.FingerprintKeys, matrix.Facts, matrix.Statements, Pairs(matrix), useWeights, policy, tests: null);
+    /// <param name="evidence">Each model's weight evidence, for the lineage; null: none.</param>
+    public static RegistryAnalysis Analyze(SimilarityMatrix matrix, bool useWeights, VerdictPolicy policy, Func<int, WeightEvidence?>? evidence = null) =>
+        Analyze(matrix.Ids, matrix.FingerprintKeys, matrix.Facts, matrix.Statements, Pairs(matrix), useWeights, policy, tests: null, evidence);
 
     /// <summary>
     /// A candidate registry's models and scored pairs: each pair of fingerprints stands for every pair of ids with those
     /// fingerprints; ids sharing one fingerprint are the same weights. The nulls are fitted on the calibration samples and
     /// the familywise error spread over all N(N−1)/2 pairs.
     /// </summary>
-    public static RegistryAnalysis Analyze(RegistryModels registry, IReadOnlyList<RegistryPair> scored, bool useWeights, VerdictPolicy policy)
+    public static RegistryAnalysis Analyze(RegistryModels registry, IReadOnlyList<RegistryPair> scored, bool useWeights, VerdictPolicy policy,
+        Func<int, WeightEvidence?>? evidence = null)
     {
         var n = registry.Ids.Count;
         return Analyze(registry.Ids, registry.FingerprintKeys, registry.Facts, registry.Statements, Pairs(registry.FingerprintKeys, scored),
-            useWeights, policy, tests: (long)n * (n - 1) / 2);
+            useWeights, policy, tests: (long)n * (n - 1) / 2, evidence);
     }
 
     static RegistryAnalysis Analyze(IReadOnlyList<string> ids, IReadOnlyList<string> keys, IReadOnlyList<ModelFacts?> facts, int statements,
-        ScoredPairs pairs, bool useWeights, VerdictPolicy policy, long? tests)
+        ScoredPairs pairs, bool useWeights, VerdictPolicy policy, long? tests, Func<int, WeightEvidence?>? evidence)
     {
         // A model the registry holds from before facts were kept is analysed without sizes or hints.
         var models = ids.Select((id, i) => facts[i] is { } f
@@ -39,7 +42,7 @@ public static class MatrixAnalysis
             : new RegistryModel(id, "unknown", 0, 0, 0, keys[i])).ToList();
         var hints = ids.Select((_, i) => ParentHintResolver.ParentOf(facts[i]?.ParentHints ?? [], ids, i)).ToList();
         // A registry stored before it kept its probe count (0) is judged as if the count were enough.
-        return RegistryAnalysis.Analyze(models, pairs, useWeights, hints, policy, statements > 0 ? statements : null, tests);
+        return RegistryAnalysis.Analyze(models, pairs, useWeights, hints, policy, statements > 0 ? statements : null, tests, evidence);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Reef.Engine.Analysis;
 using Reef.Engine.Analysis.Calibration;
+using Reef.Engine.Store;
 using Reef.Grains.Abstractions;
 
 namespace Reef.Client.Scanning;
@@ -25,15 +26,17 @@ public static class RegistryReader
     /// <param name="useWeights">Whether the verdicts use the weight signal.</param>
     /// <param name="policy">The verdicts' score and error rates.</param>
     /// <param name="denseUpTo">The largest registry whose N × N scores are wanted.</param>
+    /// <param name="store">The cluster's store, where the lineage reads the models' weight evidence; null: the lineage goes without.</param>
     /// <param name="cancellation">Stops the reading.</param>
     public static async Task<RegistryRead> ReadAsync(IRegistryGrain registry, IReadOnlyList<string>? ids, bool useWeights, VerdictPolicy policy, int denseUpTo,
-        CancellationToken cancellation = default)
+        IBlobStore? store, CancellationToken cancellation = default)
     {
         var models = await ScanRunner.Retry(() => registry.GetModelsAsync(ids), cancellation);
         if (models.Pairs == PairModes.All)
         {
             var matrix = await ScanRunner.Retry(() => registry.GetMatrixAsync(models.Ids), cancellation);
-            return new RegistryRead(models, MatrixAnalysis.Analyze(matrix, useWeights, policy), models.Ids.Count <= denseUpTo ? matrix : null);
+            return new RegistryRead(models, await Analysis(() => MatrixAnalysis.Analyze(matrix, useWeights, policy, Evidence(matrix.Facts))),
+                models.Ids.Count <= denseUpTo ? matrix : null);
         }
         await UntilReady(registry, cancellation);
         var scored = new List<RegistryPair>();
@@ -43,8 +46,15 @@ public static class RegistryReader
             scored.AddRange(page.Pairs);
             if (page.Last) break;
         }
-        var analysis = MatrixAnalysis.Analyze(models, scored, useWeights, policy);
+        var analysis = await Analysis(() => MatrixAnalysis.Analyze(models, scored, useWeights, policy, Evidence(models.Facts)));
         return new RegistryRead(models, analysis, models.Ids.Count <= denseUpTo ? MatrixAnalysis.Dense(models, analysis) : null);
+
+        Func<int, Engine.Weights.WeightEvidence?>? Evidence(IReadOnlyList<ModelFacts?> facts) => store == null ? null : StoredEvidence.From(store, facts);
+
+        // The lineage waits on the store for each family's evidence: on a thread of its own, so that the waits hold no
+        // thread-pool thread (an embedded silo in the same process needs them to answer, and the pool grows slowly).
+        static Task<RegistryAnalysis> Analysis(Func<RegistryAnalysis> analyze) =>
+            Task.Factory.StartNew(analyze, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>

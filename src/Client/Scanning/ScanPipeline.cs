@@ -28,7 +28,7 @@ public static class ScanPipeline
     const int SuspectPairs = 6;
 
     /// <param name="client">A client of the cluster (embedded or remote).</param>
-    /// <param name="store">The cluster's store, for the probe set.</param>
+    /// <param name="store">The cluster's store, for the probe set and the lineage's weight evidence.</param>
     /// <param name="job">What to scan and how.</param>
     /// <param name="progress">Progress of the scan.</param>
     /// <param name="addOutputs">Writes more files into the output folder before the report is rendered (eval.json).</param>
@@ -50,7 +50,7 @@ public static class ScanPipeline
         var scan = await ScanRunner.RunAsync(client, job.ScanId, request, progress, cancellation);
         var done = scan.Models.Where(m => m.Status == FingerprintStatus.Done).Select(m => m.Id).ToList();
         var (models, analysis, dense) = await RegistryReader.ReadAsync(client.GetGrain<IRegistryGrain>(job.Registry), done, job.UseWeights, job.Policy,
-            job.DenseViewsUpTo, cancellation);
+            job.DenseViewsUpTo, store, cancellation);
 
         var layers = new List<Outputs.LayerPair>();
         foreach (var (i, j) in LayerPairs(analysis, job))

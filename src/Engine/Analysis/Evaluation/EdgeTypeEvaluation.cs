@@ -39,6 +39,9 @@ public static class EdgeTypeEvaluation
         _ => throw new ArgumentException($"op '{model.Op}' of {model.Id} has no edge type"),
     };
 
+    /// <summary>An edge kind as reports name it: snake_case (fine_tune, structured_prune, ...).</summary>
+    public static string Name(EdgeKind kind) => System.Text.RegularExpressions.Regex.Replace(kind.ToString(), "(?<=[a-z])([A-Z])", "_$1").ToLowerInvariant();
+
     /// <param name="truth">The hub's models with their lineage.</param>
     /// <param name="evidence">Each model's weight evidence, by id.</param>
     /// <param name="signatureScore">Two models' weight signature score, by id.</param>

@@ -10,8 +10,8 @@ namespace Reef.Engine.Analysis.Evaluation;
 /// </summary>
 public sealed record EvaluationReport
 {
-    /// <summary>The layout this engine writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The layout this engine writes and reads. 2: the lineage is a DAG (a merge is right with all its parents) with typed edges.</summary>
+    public const int CurrentFormatVersion = 2;
 
     [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CurrentFormatVersion;
     [JsonPropertyName("run")] public required EvaluationRun Run { get; init; }
@@ -133,13 +133,34 @@ public sealed record FamilyAgreement(
     [property: JsonPropertyName("proposed")] int Proposed,
     [property: JsonPropertyName("truth")] int Truth);
 
+/// <summary>
+/// The proposed provenance graph against the true one. A model's parents are right when they are exactly its true parents (a
+/// merge needs all of them; a root none). Edges are (parent, child) pairs: the directed-edge F1 is TensorLock's DF1, the typed
+/// one also asks the edge's type to be the truth's.
+/// </summary>
 public sealed record LineageAccuracy(
     [property: JsonPropertyName("edge_accuracy")] double? EdgeAccuracy,
     [property: JsonPropertyName("correct")] int Correct,
     [property: JsonPropertyName("models")] int Models,
     [property: JsonPropertyName("roots_found")] int RootsFound,
     [property: JsonPropertyName("roots")] int Roots,
-    [property: JsonPropertyName("wrong")] IReadOnlyList<WrongEdge> Wrong);
+    [property: JsonPropertyName("wrong")] IReadOnlyList<WrongEdge> Wrong)
+{
+    /// <summary>Of the proposed edges, the share that are true edges.</summary>
+    [JsonPropertyName("edge_precision")] public double? EdgePrecision { get; init; }
+    /// <summary>Of the true edges, the share proposed.</summary>
+    [JsonPropertyName("edge_recall")] public double? EdgeRecall { get; init; }
+    /// <summary>Directed-edge F1 (DF1): parent and child both right.</summary>
+    [JsonPropertyName("directed_edge_f1")] public double? DirectedEdgeF1 { get; init; }
+    /// <summary>Directed-edge F1 counting an edge only when its type is right too.</summary>
+    [JsonPropertyName("typed_edge_f1")] public double? TypedEdgeF1 { get; init; }
+    /// <summary>Of the true edges proposed, the share typed right.</summary>
+    [JsonPropertyName("edge_type_accuracy")] public double? EdgeTypeAccuracy { get; init; }
+    /// <summary>Of the true merges' parent edges, the share proposed.</summary>
+    [JsonPropertyName("merge_parent_recall")] public double? MergeParentRecall { get; init; }
+    /// <summary>How the true edges proposed were typed: truth → proposed type → edges.</summary>
+    [JsonPropertyName("type_confusion")] public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>? TypeConfusion { get; init; }
+}
 
 /// <summary>A proposed parent edge the truth does not have.</summary>
 public sealed record WrongEdge(

@@ -92,24 +92,7 @@ public static class RegistryEvaluation
             foreach (var m in analysis.Families[f]) familyOf[m] = f;
         var ari = AdjustedRandIndex.Of(known.Select(i => relations[models[i].Id].Family).ToList(), known.Select(i => familyOf[i]).ToList());
 
-        LineageAccuracy Lineage(IReadOnlyList<ParentEdge> edges)
-        {
-            int correct = 0, roots = 0, rootsCorrect = 0;
-            var wrong = new List<WrongEdge>();
-            foreach (var edge in edges.Where(e => relations.Contains(models[e.Model].Id)))
-            {
-                var id = models[edge.Model].Id;
-                var parents = relations.Parents(id);
-                var proposed = edge.Parent < 0 ? null : models[edge.Parent].Id;
-                var isRoot = parents.Count == 0;
-                var ok = isRoot ? proposed == null : proposed != null && parents.Contains(proposed);
-                if (isRoot) { roots++; if (ok) rootsCorrect++; }
-                if (ok) correct++;
-                else wrong.Add(new WrongEdge(id, proposed, string.Join(" | ", parents.DefaultIfEmpty("(root)")), edge.Basis));
-            }
-            var total = edges.Count(e => relations.Contains(models[e.Model].Id));
-            return new LineageAccuracy(Round(correct / (double)Math.Max(1, total)), correct, total, rootsCorrect, roots, wrong);
-        }
+        LineageAccuracy Lineage(IReadOnlyList<ParentEdge> edges) => LineageAgainstTruth(edges, models, relations);
 
         return new EvaluationReport
         {
@@ -122,6 +105,55 @@ public static class RegistryEvaluation
             Calibration = calibration, SameDataOtherSeed = twins,
             Families = new FamilyAgreement(Round(ari), analysis.Families.Count, known.Select(i => relations[models[i].Id].Family).Distinct().Count()),
             Lineage = Lineage(analysis.Lineage), LineageScoresOnly = Lineage(analysis.InferLineage(null)),
+        };
+    }
+
+    /// <summary>The proposed graph's edges against the truth's (<see cref="LineageAccuracy"/>), over the models the truth knows.</summary>
+    public static LineageAccuracy LineageAgainstTruth(IReadOnlyList<ParentEdge> edges, IReadOnlyList<RegistryModel> models, TruthRelations relations)
+    {
+        var proposed = edges.Where(e => relations.Contains(models[e.Model].Id)).GroupBy(e => models[e.Model].Id)
+            .ToDictionary(g => g.Key, g => g.Where(e => e.Parent >= 0).ToDictionary(e => models[e.Parent].Id, e => e));
+        int correct = 0, roots = 0, rootsCorrect = 0, trueEdges = 0, proposedEdges = 0, found = 0, typedRight = 0, mergeEdges = 0, mergeFound = 0;
+        var wrong = new List<WrongEdge>();
+        var confusion = new SortedDictionary<string, SortedDictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var (id, parents) in proposed.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var truth = relations.Parents(id);
+            proposedEdges += parents.Count;
+            trueEdges += truth.Count;
+            if (truth.Count == 0) roots++;
+            if (parents.Keys.ToHashSet().SetEquals(truth))
+            {
+                correct++;
+                if (truth.Count == 0) rootsCorrect++;
+            }
+            else
+            {
+                var basis = string.Join(", ", parents.Values.Select(e => e.Basis).Distinct().DefaultIfEmpty("root"));
+                wrong.Add(new WrongEdge(id, parents.Count == 0 ? null : string.Join(" + ", parents.Keys.Order(StringComparer.Ordinal)),
+                    string.Join(" + ", truth.DefaultIfEmpty("(root)")), basis));
+            }
+            var model = relations[id];
+            var expected = truth.Count == 0 ? null : EdgeTypeEvaluation.Name(EdgeTypeEvaluation.Expected(model));
+            foreach (var parent in truth)
+            {
+                if (model.Op == "merge") mergeEdges++;
+                if (!parents.TryGetValue(parent, out var edge)) continue;
+                found++;
+                if (model.Op == "merge") mergeFound++;
+                var typed = edge.Kind is { } kind ? EdgeTypeEvaluation.Name(kind) : "none";
+                if (typed == expected) typedRight++;
+                if (!confusion.TryGetValue(expected!, out var row)) confusion[expected!] = row = new SortedDictionary<string, int>(StringComparer.Ordinal);
+                row[typed] = row.GetValueOrDefault(typed) + 1;
+            }
+        }
+        double? Share(int part, int whole) => whole == 0 ? null : Round(part / (double)whole);
+        double? F1(int hits) => proposedEdges + trueEdges == 0 ? null : Round(2.0 * hits / (proposedEdges + trueEdges));
+        return new LineageAccuracy(Round(correct / (double)Math.Max(1, proposed.Count)), correct, proposed.Count, rootsCorrect, roots, wrong)
+        {
+            EdgePrecision = Share(found, proposedEdges), EdgeRecall = Share(found, trueEdges), DirectedEdgeF1 = F1(found), TypedEdgeF1 = F1(typedRight),
+            EdgeTypeAccuracy = Share(typedRight, found), MergeParentRecall = Share(mergeFound, mergeEdges),
+            TypeConfusion = confusion.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, int>)kv.Value),
         };
     }
 

@@ -60,20 +60,23 @@ public static class EdgeTyping
 
     /// <summary>
     /// Whether <paramref name="child"/> is a merge of some of <paramref name="candidates"/>: the candidates it is a mix of
-    /// (indices into the list) and the mixing weights, or null. A mix explains a merge to rounding (residual 1e-6 on the
+    /// (indices into the list), the mixing weights and the fit's residual, or null. A mix explains a merge to rounding (residual 1e-6 on the
     /// lab's and the zoo's merges) and a sibling or a fine-tune hardly at all (residual 0.9–1.0). Parents are sought among
     /// the <paramref name="nearest"/> candidates closest in raw weights (a merge is within half its parents' distance of
     /// each), in two and three, so a family of any size costs a fixed number of fits.
     /// </summary>
-    public static (int[] Parents, double[] Weights)? MergeOf(WeightEvidence child, IReadOnlyList<WeightEvidence> candidates, double maxResidual = 0.05,
+    public static (int[] Parents, double[] Weights, double Residual)? MergeOf(WeightEvidence child, IReadOnlyList<WeightEvidence> candidates, double maxResidual = 0.05,
         int nearest = 16)
     {
         (int[] Parents, double[] Weights, double Residual)? best = null;
         var comparable = Enumerable.Range(0, candidates.Count).Where(i => candidates[i].SameShapes(child))
             .OrderBy(i => WeightEvidenceMath.Distance(child, candidates[i])).Take(nearest).Order().ToList();
-        foreach (var subset in Subsets(comparable, 2, 3))
+        // Every subset's fit from one table of inner products (row 0 the child, row k + 1 comparable[k]).
+        var gram = WeightEvidenceMath.InnerProducts(child, comparable.Select(i => candidates[i]).ToList());
+        foreach (var picked in Subsets(Enumerable.Range(0, comparable.Count).ToList(), 2, 3))
         {
-            var fit = WeightEvidenceMath.Mix(child, subset.Select(i => candidates[i]).ToList());
+            var subset = picked.Select(k => comparable[k]).ToArray();
+            var fit = WeightEvidenceMath.Mix(gram, picked.Select(k => k + 1).ToArray());
             // Every parent must contribute: a weight near 0 is a parent the mix does not need, near 1 an edit of one model.
             // Written as "not within" so that a NaN fit (weights with NaN or infinite values, which a stranger's file may
             // hold) is rejected, never accepted.
@@ -82,7 +85,7 @@ public static class EdgeTyping
             if (best == null || subset.Length < best.Value.Parents.Length || (subset.Length == best.Value.Parents.Length && fit.Residual < best.Value.Residual))
                 best = (subset, fit.Weights, fit.Residual);
         }
-        return best is { } b ? (b.Parents, b.Weights) : null;
+        return best;
     }
 
     static EdgeType ByShapes(WeightEvidence first, WeightEvidence second)

@@ -15,5 +15,6 @@ namespace Reef.Engine.Inspection;
 /// <param name="ParentHints">Parent names from the model card, config and reef_lineage.json, most specific first.</param>
 /// <param name="WeightSignature">The weight signature; null where the checkpoint cannot give one.</param>
 /// <param name="NoWeightSignature">Why there is none.</param>
+/// <param name="WeightEvidence">What the raw weights say of how the model was made (<see cref="Weights.WeightEvidence"/>).</param>
 public sealed record CheckpointFacts(string ContentHash, string Architecture, int Layers, int HiddenSize, long Parameters,
-    IReadOnlyList<ParentHint> ParentHints, WeightSignature? WeightSignature, string? NoWeightSignature);
+    IReadOnlyList<ParentHint> ParentHints, WeightSignature? WeightSignature, string? NoWeightSignature, WeightEvidence WeightEvidence);

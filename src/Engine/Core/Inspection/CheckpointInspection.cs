@@ -7,7 +7,7 @@ namespace Reef.Engine.Inspection;
 
 /// <summary>
 /// Reads a checkpoint folder once for everything but its fingerprint (<see cref="CheckpointPass"/>): opens it, checks every
-/// tensor against the config, hashes config and weights, computes the weight signature, and takes the facts the registry's analysis needs. Where the checkpoint is
+/// tensor against the config, hashes config and weights, computes the weight signature and evidence, and takes the facts the registry's analysis needs. Where the checkpoint is
 /// open (a silo), so nothing downstream opens it again.
 /// </summary>
 public static class CheckpointInspection
@@ -21,11 +21,11 @@ public static class CheckpointInspection
     {
         using var reader = IWeightReader.Open(directory, limits);
         var config = reader.Plan().Config;
-        var pass = CheckpointPass.Run(reader, probes: null, ComputeOptions.Cpu, weightSignature: true);
+        var pass = CheckpointPass.Run(reader, probes: null, ComputeOptions.Cpu, weightSignature: true, weightEvidence: true);
         // Parent hints are read from a checkpoint folder's files; a GGUF file has none.
         var hints = reader is CheckpointReader folder ? ParentHints.Read(folder.Checkpoint.Directory) : [];
         return new CheckpointFacts(pass.ContentHash, Architectures.ClassName(config.Architecture), config.Layers, config.HiddenSize, config.ParameterCount,
-            hints, pass.WeightSignature, pass.NoWeightSignature);
+            hints, pass.WeightSignature, pass.NoWeightSignature, pass.WeightEvidence!);
     }
 
     /// <summary>

@@ -11,12 +11,14 @@ namespace Reef.Engine.Inspection;
 /// <param name="ContentHash">The content hash (<see cref="CheckpointReader"/>).</param>
 /// <param name="WeightSignature">The weight signature, when asked for and the checkpoint can give one.</param>
 /// <param name="NoWeightSignature">Why there is none, when asked for.</param>
+/// <param name="WeightEvidence">The weight evidence, when asked for (a read without probes: the weights in their stored dtype).</param>
 /// <param name="Activations">The probes' activations, when probes were given.</param>
 /// <param name="Streamed">Whether the model ran block by block (it did not fit the memory budget).</param>
 /// <param name="BytesRead">Tensor bytes read: each tensor once, so the files' data sections exactly.</param>
 /// <param name="ReadTime">Time spent reading and converting weights.</param>
 /// <param name="Elapsed">Time of the whole pass.</param>
-public sealed record PassResult(string ContentHash, WeightSignature? WeightSignature, string? NoWeightSignature, CapturedActivations? Activations,
+public sealed record PassResult(string ContentHash, WeightSignature? WeightSignature, string? NoWeightSignature, WeightEvidence? WeightEvidence,
+    CapturedActivations? Activations,
     bool Streamed, long BytesRead, TimeSpan ReadTime, TimeSpan Elapsed);
 
 /// <summary>
@@ -28,11 +30,14 @@ public static class CheckpointPass
 {
     /// <summary>
     /// Reads the model behind <paramref name="reader"/> once. With <paramref name="probes"/>, captures their activations; with
-    /// <paramref name="weightSignature"/>, computes the weight signature on the way (or says why there is none).
+    /// <paramref name="weightSignature"/>, computes the weight signature on the way (or says why there is none); with
+    /// <paramref name="weightEvidence"/> and no probes, the weight evidence (it reads the weights as stored: the compute dtype
+    /// would turn a float32 model into one with bfloat16's few levels per row).
     /// </summary>
     public static PassResult Run(IWeightReader reader, TokenizedProbes? probes, ComputeOptions compute, int batchSize = 8,
-        bool weightSignature = true, IProgress<ProgressUpdate>? progress = null)
+        bool weightSignature = true, IProgress<ProgressUpdate>? progress = null, bool weightEvidence = false)
     {
+        if (weightEvidence && probes != null) throw new ArgumentException("weight evidence is read without probes, from the stored weights", nameof(weightEvidence));
         var config = reader.Plan().Config;
         var clock = Stopwatch.StartNew();
         WeightSignatureBuilder? signature = null;
@@ -44,6 +49,7 @@ public static class CheckpointPass
             catch (InvalidInputException e) { noSignature = e.Message; }
         }
         using var _ = signature;
+        using var evidence = weightEvidence ? new WeightEvidenceBuilder(reader.Plan().Layers) : null;
         var total = reader.WeightBytes;
         if (progress != null)
             reader.Progress = new SyncProgress<long>(done =>
@@ -52,7 +58,13 @@ public static class CheckpointPass
         var streamed = probes != null && MemoryBudget.MustStream(config, compute);
         if (probes == null)
         {
-            signature?.ReadFrom(reader);
+            signature?.ReadEmbedding(reader);
+            if (signature != null || evidence != null)
+                DecoderWeights.ForEachBlock(reader, (layer, block) =>
+                {
+                    signature?.Layer(layer, block);
+                    evidence?.Layer(layer, block);
+                });
         }
         else if (streamed)
         {
@@ -65,14 +77,14 @@ public static class CheckpointPass
             activations = ActivationCapture.Run(weights, probes, batchSize, progress);
         }
         var hash = reader.Finish();
-        return new PassResult(hash, signature?.Build(), noSignature, activations, streamed, reader.BytesRead, reader.ReadTime, clock.Elapsed);
+        return new PassResult(hash, signature?.Build(), noSignature, evidence?.Build(), activations, streamed, reader.BytesRead, reader.ReadTime, clock.Elapsed);
     }
 
-    /// <summary><see cref="Run(IWeightReader, TokenizedProbes?, ComputeOptions, int, bool, IProgress{ProgressUpdate}?)"/> on a checkpoint folder.</summary>
+    /// <summary><see cref="Run(IWeightReader, TokenizedProbes?, ComputeOptions, int, bool, IProgress{ProgressUpdate}?, bool)"/> on a checkpoint folder.</summary>
     public static PassResult Run(Checkpoint checkpoint, TokenizedProbes? probes, ComputeOptions compute, int batchSize = 8,
-        bool weightSignature = true, IProgress<ProgressUpdate>? progress = null)
+        bool weightSignature = true, IProgress<ProgressUpdate>? progress = null, bool weightEvidence = false)
     {
         using var reader = new CheckpointReader(checkpoint);
-        return Run(reader, probes, compute, batchSize, weightSignature, progress);
+        return Run(reader, probes, compute, batchSize, weightSignature, progress, weightEvidence);
     }
 }

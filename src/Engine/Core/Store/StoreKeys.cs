@@ -27,6 +27,10 @@ public static class StoreKeys
     public static string WeightSignature(string contentHash) =>
         "signatures/" + Hash($"{contentHash}\n{Weights.WeightSignature.Method}\n{WeightSignatureFile.FormatVersion}");
 
+    /// <summary>A checkpoint's weight evidence (what types and directs its lineage edges): by content, like its signature.</summary>
+    public static string WeightEvidence(string contentHash) =>
+        "evidence/" + Hash($"{contentHash}\n{Weights.WeightEvidence.Method}\n{WeightEvidenceFile.FormatVersion}");
+
     /// <summary>The REEF sketch of a fingerprint: it depends on the fingerprint and the sketch's method.</summary>
     public static string ReefSketch(string fingerprintKey) =>
         "sketches/reef/" + Hash($"{fingerprintKey}\n{Candidates.ReefSketch.Version}\n{Candidates.SketchFile.FormatVersion}");

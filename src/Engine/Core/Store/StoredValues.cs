@@ -73,13 +73,28 @@ public static class StoredValues
     }
 
     /// <summary>What is wrong with the weight signature stored under <paramref name="key"/>; null when it is whole.</summary>
-    public static async Task<string?> WeightSignatureProblemAsync(this IBlobStore store, string key)
+    public static Task<string?> WeightSignatureProblemAsync(this IBlobStore store, string key) =>
+        store.ProblemAsync(key, bytes => WeightSignatureFile.Check(bytes, key));
+
+    /// <summary>The weight evidence stored under <paramref name="key"/>, verified; throws naming the key when it is missing or does not verify.</summary>
+    public static async Task<WeightEvidence> GetWeightEvidenceAsync(this IBlobStore store, string key) =>
+        WeightEvidenceFile.FromBytes(await store.GetAsync(key) ?? throw new InvalidInputException(key, "weight evidence is not in the store"), key);
+
+    public static Task PutWeightEvidenceAsync(this IBlobStore store, string key, WeightEvidence evidence) =>
+        store.PutAsync(key, WeightEvidenceFile.ToBytes(evidence));
+
+    /// <summary>What is wrong with the weight evidence stored under <paramref name="key"/>; null when it is whole.</summary>
+    public static Task<string?> WeightEvidenceProblemAsync(this IBlobStore store, string key) =>
+        store.ProblemAsync(key, bytes => WeightEvidenceFile.Check(bytes, key));
+
+    /// <summary>What <paramref name="check"/> finds wrong with the blob under <paramref name="key"/> ("not in the store" when absent); null when it is whole.</summary>
+    static async Task<string?> ProblemAsync(this IBlobStore store, string key, Action<byte[]> check)
     {
         var bytes = await store.GetAsync(key);
         if (bytes == null) return "it is not in the store";
         try
         {
-            WeightSignatureFile.Check(bytes, key);
+            check(bytes);
             return null;
         }
         catch (InvalidInputException e) { return e.Reason; }

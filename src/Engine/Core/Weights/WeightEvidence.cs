@@ -10,7 +10,7 @@ namespace Reef.Engine.Weights;
 /// non-zero entries, which tells quantization (entries share levels) from pruning (fewer entries, each its own).</item>
 /// <item><b>Sketch</b> of each projection W [out, in]: Uᵀ·W·V with U [out, 16], V [in, 16] seeded by the dimensions alone, so
 /// every model of the same shape is sketched by the same map. Linear in W, so a merge's sketch is the same mix of its
-/// parents' sketches (<see cref="WeightEvidenceMath.Mix"/> recovers the weights) and sketch distances estimate weight
+/// parents' sketches (<see cref="WeightEvidenceMath.Mix(WeightEvidence, IReadOnlyList{WeightEvidence})"/> recovers the weights) and sketch distances estimate weight
 /// distances (a fine-tune is near its parent; a permuted or rotated copy, far from it while its signature is equal).</item>
 /// </list>
 /// Projections are q, k, v, o, gate, up, down in nn.Linear orientation; a plain MLP (GPT-2) has no gate (its cells NaN).

@@ -58,29 +58,50 @@ public static class WeightEvidenceMath
     public static MixFit? Mix(WeightEvidence child, IReadOnlyList<WeightEvidence> parents)
     {
         if (parents.Count < 2 || parents.Any(p => !p.SameShapes(child))) return null;
-        var c = child.FlatSketch;
-        var p = parents.Select(e => e.FlatSketch).ToArray();
-        var m = p.Length - 1;
-        // child − p0 ≈ Σ_{k≥1} w_k (p_k − p0): normal equations of an m-column least squares.
-        var d = Enumerable.Range(1, m).Select(k => Subtract(p[k], p[0])).ToArray();
-        var target = Subtract(c, p[0]);
-        var gram = new double[m, m];
+        return Mix(InnerProducts(child, parents), Enumerable.Range(1, parents.Count).ToArray());
+    }
+
+    /// <summary>
+    /// The inner products of a child's sketch (index 0) and its candidate parents' (1…n), so that the fit of any subset of
+    /// them costs O(k³) instead of a pass over the sketches: a merge search tries hundreds of subsets of the same 16.
+    /// </summary>
+    public static double[,] InnerProducts(WeightEvidence child, IReadOnlyList<WeightEvidence> candidates)
+    {
+        var sketches = candidates.Prepend(child).Select(e => e.FlatSketch).ToArray();
+        var gram = new double[sketches.Length, sketches.Length];
+        for (var i = 0; i < sketches.Length; i++)
+            for (var j = 0; j <= i; j++) gram[i, j] = gram[j, i] = Dot(sketches[i], sketches[j]);
+        return gram;
+    }
+
+    /// <summary>
+    /// <see cref="Mix(WeightEvidence, IReadOnlyList{WeightEvidence})"/> of the child (index 0 of <paramref name="gram"/>) as a mix
+    /// of the sketches at <paramref name="parents"/>, from their inner products alone.
+    /// </summary>
+    public static MixFit? Mix(double[,] gram, IReadOnlyList<int> parents)
+    {
+        // child − p0 ≈ Σ_{k≥1} w_k (p_k − p0): normal equations of an m-column least squares, in inner products:
+        // ⟨x − p0, y − p0⟩ = ⟨x, y⟩ − ⟨x, p0⟩ − ⟨p0, y⟩ + ⟨p0, p0⟩.
+        var p0 = parents[0];
+        double Centered(int x, int y) => gram[x, y] - gram[x, p0] - gram[p0, y] + gram[p0, p0];
+        var m = parents.Count - 1;
+        var normal = new double[m, m];
         var rhs = new double[m];
         for (var i = 0; i < m; i++)
         {
-            rhs[i] = Dot(d[i], target);
-            for (var j = 0; j < m; j++) gram[i, j] = Dot(d[i], d[j]);
+            rhs[i] = Centered(parents[i + 1], 0);
+            for (var j = 0; j < m; j++) normal[i, j] = Centered(parents[i + 1], parents[j + 1]);
         }
-        var w = Solve(gram, rhs);
+        var w = Solve(normal, rhs);
         if (w == null) return null;
-        var residual = (double[])target.Clone();
-        for (var k = 0; k < m; k++)
-            for (var i = 0; i < residual.Length; i++) residual[i] -= w[k] * d[k][i];
-        var nearest = p.Min(parent => Math.Sqrt(SquaredDistance(c, parent)));
-        var weights = new double[p.Length];
+        // ‖t − Σ w_k d_k‖² = ⟨t, t⟩ − 2 Σ w_k ⟨d_k, t⟩ + Σ w_k w_l ⟨d_k, d_l⟩; at the least-squares solution, ⟨t, t⟩ − Σ w_k ⟨d_k, t⟩.
+        var residual = Centered(0, 0);
+        for (var k = 0; k < m; k++) residual -= w[k] * rhs[k];
+        var nearest = parents.Min(p => Math.Sqrt(Math.Max(0, gram[0, 0] - 2 * gram[0, p] + gram[p, p])));
+        var weights = new double[parents.Count];
         weights[0] = 1 - w.Sum();
         for (var k = 0; k < m; k++) weights[k + 1] = w[k];
-        return new MixFit(weights, Math.Sqrt(Dot(residual, residual)) / Math.Max(1e-300, nearest));
+        return new MixFit(weights, Math.Sqrt(Math.Max(0, residual)) / Math.Max(1e-300, nearest));
     }
 
     static IEnumerable<(double, double)> Pairs(WeightEvidence a, WeightEvidence b)
@@ -88,15 +109,6 @@ public static class WeightEvidenceMath
         for (var i = 0; i < a.Sketch.Length; i++)
             if (!float.IsNaN(a.Sketch[i]) && !float.IsNaN(b.Sketch[i])) yield return (a.Sketch[i], b.Sketch[i]);
     }
-
-    static double SquaredDistance(double[] a, double[] b)
-    {
-        double sum = 0;
-        for (var i = 0; i < a.Length; i++) sum += (a[i] - b[i]) * (a[i] - b[i]);
-        return sum;
-    }
-
-    static double[] Subtract(double[] a, double[] b) => a.Select((v, i) => v - b[i]).ToArray();
 
     static double Dot(double[] a, double[] b)
     {

@@ -136,8 +136,15 @@ public sealed class WeightSignatureBuilder : IDisposable
     /// <summary>Reads the embedding and every block through <paramref name="reader"/> in their stored dtype, one block held at a time.</summary>
     public void ReadFrom(IWeightReader reader)
     {
-        using (var embedding = reader.Read(reader.Plan().Layout.EmbedTokens + ".weight")) Embedding(embedding);
+        ReadEmbedding(reader);
         DecoderWeights.ForEachBlock(reader, Layer);
+    }
+
+    /// <summary>Reads the embedding table through <paramref name="reader"/> and takes its byte tokens' rows.</summary>
+    public void ReadEmbedding(IWeightReader reader)
+    {
+        using var embedding = reader.Read(reader.Plan().Layout.EmbedTokens + ".weight");
+        Embedding(embedding);
     }
 
     /// <summary>The signature of every layer added.</summary>
