@@ -27,6 +27,7 @@ public class DeriveCommandTests
     [InlineData("prune", "--sparsity", "0.3")]         // neither --structured nor --unstructured
     [InlineData("merge")]                              // no --with
     [InlineData("finetune")]                           // no --text
+    [InlineData("evade")]                              // no --text
     [InlineData("quantize", "--bits", "3")]
     [InlineData("scale", "--factor", "0.5")]
     public void MissingOrBadOptionsAreUsageErrors(params string[] op)
@@ -35,6 +36,21 @@ public class DeriveCommandTests
         var source = TestModels.Write(temp.Sub("source"), Architecture.Llama);
         var result = Cli.Run(["derive", source, .. op, "--out", temp.Sub("out")]);
         Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public void EvadeRecordsTheUtilityItKeptAndTheCkaItReached()
+    {
+        using var temp = new TempDirectory();
+        var source = TestModels.Write(temp.Sub("source"), Architecture.Llama);
+        File.WriteAllLines(temp.Sub("text.txt"), Enumerable.Range(0, 300).Select(i => $"Line {i} of a plain text about {i % 9} goats and {i % 4} boats."));
+        var result = Cli.Run("derive", source, "evade", "--out", temp.Sub("evaded"), "--text", temp.Sub("text.txt"), "--steps", "4", "--seed", "2");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("held-out loss", result.Out);
+        var lineage = DerivationRecord.Read(temp.Sub("evaded"))!;
+        Assert.Equal("evade", lineage.Op);
+        foreach (var key in new[] { "heldout_loss_parent", "heldout_loss", "mean_cka_to_parent", "min_cka_to_parent" })
+            Assert.True(double.IsFinite(double.Parse(lineage.Parameters[key], System.Globalization.CultureInfo.InvariantCulture)), key);
     }
 
     [Fact]

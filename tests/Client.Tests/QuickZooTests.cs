@@ -1,6 +1,8 @@
 using Reef.Client.Outputs;
 using Reef.Client.Reporting;
+using Reef.Engine.Checkpoints;
 using Reef.Engine.Hubs;
+using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Lab.Training;
 using Reef.Engine.Lab.Zoo;
 using Reef.Engine.Models;
@@ -135,6 +137,32 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
     /// derived, no pair it calls unrelated is derived, the families, the lineage and the evaluation's figures against the
     /// truth (ARI, lineage accuracy, truly derived pairs found) are the same, and fewer pairs are verified. Verified pairs' scores are the exhaustive scan's to the bit: the same tiles' arithmetic.
     /// </summary>
+    /// <summary>
+    /// Issue 15's red team: each `evade` derivative pushed REEF's CKA to its parent below the plain fine-tune's, and those
+    /// whose held-out loss stayed within 5 % of the parent's are still judged derived (the weights give them away).
+    /// </summary>
+    void EvasionsThatKeptTheirUtilityAreJudgedDerived(MatrixFile scan)
+    {
+        var index = scan.Ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+        string? Verdict(string a, string b) => ScanMatrix.Dense(scan.Verdicts)[Math.Min(index[a], index[b])][Math.Max(index[a], index[b])];
+        double Reef(string a, string b) => scan.Reef(a, b);
+        var kept = 0;
+        foreach (var m in GroundTruth.ReadHub(zoo.Hub).Where(m => m.Op == "evade"))
+        {
+            var record = DerivationRecord.Read(Path.Combine(zoo.Hub, m.Id))!.Parameters;
+            double P(string key) => double.Parse(record[key], System.Globalization.CultureInfo.InvariantCulture);
+            var ratio = P("heldout_loss") / P("heldout_loss_parent");
+            var fineTune = $"{m.Parent}.finetune";
+            output.WriteLine($"{m.Id}: held-out loss ×{ratio:F3}, REEF {Reef(m.Id, m.Parent!):F3} (plain fine-tune {Reef(fineTune, m.Parent!):F3}), " +
+                             $"verdict {Verdict(m.Id, m.Parent!)}");
+            Assert.True(Reef(m.Id, m.Parent!) < Reef(fineTune, m.Parent!), $"{m.Id}: the attack did not lower REEF's score");
+            if (ratio > 1.05) continue;
+            kept++;
+            Assert.Equal("derived", Verdict(m.Id, m.Parent!));
+        }
+        Assert.True(kept > 0, "no evasion derivative kept its utility within 5 %");
+    }
+
     [Fact]
     public void CandidateScanJudgesAsTheExhaustiveScanDoes()
     {
@@ -171,6 +199,7 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
             if (va == "unrelated") Assert.NotEqual("derived", vc);
         }
         output.WriteLine($"{derived} derived pairs, all found; {verified} of {total} pairs verified");
+        EvasionsThatKeptTheirUtilityAreJudgedDerived(a);
         Assert.True(derived >= 70);
         Assert.True(verified < total);
 

@@ -3,13 +3,14 @@ using System.Globalization;
 using Reef.Engine.Checkpoints;
 using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Lab.Training;
+using Reef.Engine.Probes;
 
 namespace Reef.Client.Commands;
 
 /// <summary><c>reef derive MODEL --out DIR OP [options]</c>: writes a derivative checkpoint and its lineage record.</summary>
 public static class DeriveCommand
 {
-    static readonly string[] Ops = ["permute", "scale", "rotate", "prune", "merge", "quantize", "noise", "finetune"];
+    static readonly string[] Ops = ["permute", "scale", "rotate", "prune", "merge", "quantize", "noise", "finetune", "evade"];
 
     public static Command Create(CliContext context)
     {
@@ -24,8 +25,11 @@ public static class DeriveCommand
         var structured = new Option<bool>("--structured") { Description = "prune: remove whole units (see --unit) and write the smaller config." };
         var unit = new Option<string>("--unit") { Description = "prune --structured: ffn, heads or layers.", DefaultValueFactory = _ => "ffn" };
         unit.AcceptOnlyFromAmong("ffn", "heads", "layers");
-        var with = new Option<string?>("--with") { Description = "merge: the other model." };
-        var alpha = new Option<double?>("--alpha") { Description = "merge: weight of --with (linear default 0.5; task-arithmetic and ties default 1)." };
+        var with = new Option<string[]>("--with") { Description = "merge: the other model; repeat it to merge three or more (linear, task-arithmetic)." };
+        var alpha = new Option<double[]>("--alpha")
+        {
+            Description = "merge: weight of each --with, in order (linear default: equal shares with MODEL; task-arithmetic and ties default 1).",
+        };
         var method = new Option<string>("--method") { Description = "merge: linear, task-arithmetic or ties.", DefaultValueFactory = _ => "linear" };
         method.AcceptOnlyFromAmong("linear", "task-arithmetic", "ties");
         var baseModel = new Option<string?>("--base") { Description = "merge: common ancestor (task-arithmetic, ties)." };
@@ -33,12 +37,16 @@ public static class DeriveCommand
         var bits = new Option<int>("--bits") { Description = "quantize: 8 or 4.", DefaultValueFactory = _ => 8 };
         bits.AcceptOnlyFromAmong("8", "4");
         var std = new Option<double>("--std") { Description = "noise: standard deviation relative to each tensor's.", DefaultValueFactory = _ => 0.01 };
-        var text = new Option<string?>("--text") { Description = "finetune: training text, one passage a line." };
-        var steps = new Option<int>("--steps") { Description = "finetune: optimizer steps.", DefaultValueFactory = _ => 100 };
-        var lr = new Option<double>("--lr") { Description = "finetune: peak learning rate.", DefaultValueFactory = _ => 3e-4 };
-        var command = new Command("derive", "Write a derivative of a checkpoint (function-preserving edits, pruning, merging, quantization, noise, fine-tuning).")
+        var text = new Option<string?>("--text") { Description = "finetune, evade: training text, one passage a line (evade holds the last tenth out)." };
+        var steps = new Option<int>("--steps") { Description = "finetune, evade: optimizer steps.", DefaultValueFactory = _ => 100 };
+        var lr = new Option<double>("--lr") { Description = "finetune, evade: peak learning rate.", DefaultValueFactory = _ => 3e-4 };
+        var weight = new Option<double>("--weight") { Description = "evade: weight of the CKA-to-parent term beside the LM loss.", DefaultValueFactory = _ => 1 };
+        var probes = new Option<string?>("--probes") { Description = "evade: probe statements to push apart (default: the built-in set a scan uses)." };
+        var command = new Command("derive",
+            "Write a derivative of a checkpoint (function-preserving edits, pruning, merging, quantization, noise, fine-tuning, and 'evade': fine-tuning against REEF).")
         {
             model, op, output, seed, factor, sparsity, unstructured, structured, unit, with, alpha, method, baseModel, density, bits, std, text, steps, lr,
+            weight, probes,
         };
         command.SetAction(parse =>
         {
@@ -80,12 +88,15 @@ public static class DeriveCommand
                 }
                 case "merge":
                 {
-                    var other = parse.GetValue(with) ?? throw new ArgumentException("merge needs --with OTHER");
+                    var others = parse.GetValue(with) is { Length: > 0 } w ? w : throw new ArgumentException("merge needs --with OTHER");
                     var m = parse.GetValue(method) switch { "task-arithmetic" => MergeMethod.TaskArithmetic, "ties" => MergeMethod.Ties, _ => MergeMethod.Linear };
-                    var a = parse.GetValue(alpha) ?? (m == MergeMethod.Linear ? 0.5 : 1.0);
-                    Merge.Apply(source, target, other, a, m, parse.GetValue(baseModel), parse.GetValue(density));
-                    parameters["with"] = other;
-                    parameters["alpha"] = F(a);
+                    var given = parse.GetValue(alpha) ?? [];
+                    if (given.Length != 0 && given.Length != others.Length)
+                        throw new ArgumentException($"merge has {others.Length} --with and {given.Length} --alpha; give one weight per model or none");
+                    var a = given.Length != 0 ? given : others.Select(_ => m == MergeMethod.Linear ? 1.0 / (others.Length + 1) : 1.0).ToArray();
+                    Merge.Apply(source, target, others.Zip(a).ToList(), m, parse.GetValue(baseModel), parse.GetValue(density));
+                    parameters["with"] = string.Join(",", others);
+                    parameters["alpha"] = string.Join(",", a.Select(F));
                     parameters["method"] = parse.GetValue(method)!;
                     if (parse.GetValue(baseModel) is { } b) parameters["base"] = b;
                     if (m == MergeMethod.Ties) parameters["density"] = F(parse.GetValue(density));
@@ -99,6 +110,19 @@ public static class DeriveCommand
                     GaussianNoise.Apply(source, target, parse.GetValue(std), s);
                     parameters["std"] = F(parse.GetValue(std));
                     break;
+                case "evade":
+                {
+                    var file = parse.GetValue(text) ?? throw new ArgumentException("evade needs --text FILE");
+                    var result = Evasion.Apply(source, target, file, ProbeLoader.Load(parse.GetValue(probes)), parse.GetValue(steps),
+                        parse.GetValue(lr), parse.GetValue(weight), s, context.Progress(CliContext.Label(target)));
+                    parameters["text"] = file;
+                    parameters["steps"] = parse.GetValue(steps).ToString(CultureInfo.InvariantCulture);
+                    parameters["lr"] = F(parse.GetValue(lr));
+                    parameters["weight"] = F(parse.GetValue(weight));
+                    foreach (var (key, value) in result.Measured()) parameters[key] = value;
+                    context.Out.WriteLine(result.Summary);
+                    break;
+                }
                 default:
                 {
                     var file = parse.GetValue(text) ?? throw new ArgumentException("finetune needs --text FILE");

@@ -33,7 +33,7 @@ public static class EdgeTypeEvaluation
         "permute" or "scale" or "rotate" => EdgeKind.Reparameterization,
         "quantize" => EdgeKind.Quantization,
         "noise" => EdgeKind.Other,
-        "finetune" => EdgeKind.FineTune,
+        "finetune" or "evade" => EdgeKind.FineTune,
         "merge" => EdgeKind.Merge,
         "prune" => model.Parameters.GetValueOrDefault("structured", "no") == "no" ? EdgeKind.UnstructuredPrune : EdgeKind.StructuredPrune,
         _ => throw new ArgumentException($"op '{model.Op}' of {model.Id} has no edge type"),
@@ -71,7 +71,7 @@ public static class EdgeTypeEvaluation
             {
                 (typed, childIsSecond) = (EdgeKind.Merge, true);
                 var found = merge.Value.Parents.Select(i => others[i]).Order().ToList();
-                var parents = new[] { model.Parent, model.SecondParent ?? model.Parameters.GetValueOrDefault("with") }.OfType<string>().Order().ToList();
+                var parents = model.Parents.Order().ToList();
                 if (isMerge && found.SequenceEqual(parents)) mergesRight++;
                 else if (isMerge) misses.Add($"{model.Id} found a merge of {string.Join(" + ", found)}, not of {string.Join(" + ", parents)}");
             }

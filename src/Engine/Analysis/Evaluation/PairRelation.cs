@@ -35,12 +35,7 @@ public sealed class TruthRelations
     /// <summary>The models a merge or derivative was made from: its parent, a merge's partner, a second family's parent.</summary>
     public IReadOnlyList<string> Parents(string id)
     {
-        var m = models[id];
-        var parents = new List<string>();
-        if (m.Parent != null) parents.Add(m.Parent);
-        if (m.Op == "merge" && m.Parameters.TryGetValue("with", out var with) && models.ContainsKey(with)) parents.Add(with);
-        if (m.SecondParent != null) parents.Add(m.SecondParent);
-        return parents.Distinct().ToList();
+        return models[id].Parents.Where(p => models.ContainsKey(p)).ToList();
     }
 
     /// <summary>The relation of <paramref name="a"/> and <paramref name="b"/>.</summary>

@@ -33,6 +33,14 @@ public static class LineageInference
     public const double RelativeTie = 0.02;
 
     /// <summary>
+    /// How much nearer than the root another member must be, in raw weights, to be taken as a model's parent. Siblings
+    /// fine-tuned on the same data move in correlated directions, so each sits nearer to the others (and to a merge of
+    /// them) than to the parent they share: on the zoo up to 1.18× nearer, where a true second generation is 1.9× nearer
+    /// to its parent than to the root. Hubs are mostly stars around a few bases, so the doubt goes to the root.
+    /// </summary>
+    public const double RootwardMargin = 0.25;
+
+    /// <summary>
     /// Raw-weight distance below which two models' weights are related at all (independent ones are √2 apart; the zoo's
     /// 90 %-pruned models 0.9 from their parents): beyond it the distance says nothing and the scores decide.
     /// </summary>
@@ -65,11 +73,11 @@ public static class LineageInference
     /// next tier's): 0, the same function with the weights hardly moved (quantized, noised, lightly pruned: raw distance);
     /// 10, the same function with the weights moved (re-parameterized: how far the signature is from equal); 20, related raw
     /// weights (fine-tuned, heavily pruned, merged: raw distance); 30, the judged scores alone. Null where the pair was never
-    /// scored. A raw distance from a model other than the root costs <see cref="RelativeTie"/> more: near-ties go to the root.
+    /// scored. A raw distance from a model other than the root costs <see cref="RootwardMargin"/> more: doubts go to the root.
     /// </summary>
     static double? EdgeCost(double distance, double signature, double closeness, bool fromRoot)
     {
-        var rootward = fromRoot ? 1 : 1 + RelativeTie;
+        var rootward = fromRoot ? 1 : 1 + RootwardMargin;
         var sameFunction = signature >= SameFunction;
         if (sameFunction && distance < Moved) return distance * rootward;
         if (sameFunction) return 10 + Math.Round((1 - signature) / Tie) * Tie * 100;

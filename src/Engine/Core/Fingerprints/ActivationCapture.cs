@@ -49,7 +49,7 @@ public static class ActivationCapture
     }
 
     /// <summary>Right-pads the batch to its longest sequence; returns ids [B, T] and each row's last real position.</summary>
-    internal static (Tensor Ids, Tensor Last) Pad(TokenizedProbes probes, int[] members, Device device)
+    public static (Tensor Ids, Tensor Last) Pad(TokenizedProbes probes, int[] members, Device device)
     {
         var sequences = members.Select(i => probes.Ids[i]).ToArray();
         var length = sequences.Max(s => s.Length);

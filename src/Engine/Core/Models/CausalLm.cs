@@ -39,5 +39,21 @@ public sealed class CausalLm(ModelConfig config, IReadOnlyDictionary<string, Ten
         return nn.functional.cross_entropy(predicted, targets);
     }
 
+    /// <summary>
+    /// Each block's output at each row's last real position, [B, d] per block, for right-padded ids [B, T] whose last
+    /// real positions are <paramref name="last"/> [B]: the rows a fingerprint keeps, here with gradients (an adaptive
+    /// attack trains against them).
+    /// </summary>
+    public Tensor[] LastTokenStates(Tensor ids, Tensor last)
+    {
+        var states = new Tensor[config.Layers];
+        new Decoder(_weights).Forward(ids, (layer, output) =>
+        {
+            using var index = last.view(-1, 1, 1).expand(-1, 1, output.shape[2]);
+            states[layer] = output.gather(1, index).squeeze(1).MoveToOuterDisposeScope();
+        });
+        return states;
+    }
+
     public void Dispose() => _weights.Dispose();
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Reef.Engine.Lab.Derivation;
 
-/// <summary><c>merge</c>: combines a model with another of the same shape, weight by weight.</summary>
+/// <summary><c>merge</c>: combines a model with others of the same shape, weight by weight.</summary>
 public static class Merge
 {
     /// <summary>
@@ -12,39 +12,63 @@ public static class Merge
     /// <paramref name="baseModel"/>, the common ancestor whose task vectors they combine; <paramref name="density"/>
     /// is the fraction of each task vector TIES keeps.
     /// </summary>
-    public static void Apply(string source, string target, string other, double alpha, MergeMethod method, string? baseModel, double density = 0.5)
+    public static void Apply(string source, string target, string other, double alpha, MergeMethod method, string? baseModel, double density = 0.5) =>
+        Apply(source, target, [(other, alpha)], method, baseModel, density);
+
+    /// <summary>
+    /// Writes the merge of <paramref name="source"/> with every model of <paramref name="others"/>, each at its weight: linear,
+    /// (1 − Σ wᵢ)·source + Σ wᵢ·otherᵢ; task arithmetic, source + Σ wᵢ·(otherᵢ − base). TIES takes one other model.
+    /// </summary>
+    public static void Apply(string source, string target, IReadOnlyList<(string Model, double Weight)> others, MergeMethod method, string? baseModel,
+        double density = 0.5)
     {
+        if (others.Count == 0) throw new ArgumentException("merge needs at least one other model (--with)");
         if (method != MergeMethod.Linear && baseModel == null)
             throw new ArgumentException($"--method {method.ToString().ToLowerInvariant()} needs --base, the models' common ancestor");
-        var otherCheckpoint = Checkpoint.Open(other);
+        if (method == MergeMethod.Ties && others.Count > 1) throw new ArgumentException("--method ties merges two models; give one --with");
+        var otherCheckpoints = others.Select(o => Checkpoint.Open(o.Model)).ToList();
         var baseCheckpoint = baseModel != null ? Checkpoint.Open(baseModel) : null;
         CheckpointRewrite.Apply(source, target, (checkpoint, tensors) =>
         {
-            var others = otherCheckpoint.ReadAllTensors();
+            var otherTensors = new List<Dictionary<string, Tensor>>();
             var bases = baseCheckpoint?.ReadAllTensors();
             try
             {
-                CheckSameShapes(checkpoint, tensors, otherCheckpoint, others);
-                if (bases != null) CheckSameShapes(checkpoint, tensors, baseCheckpoint!, bases);
-                foreach (var name in tensors.Keys.Order(StringComparer.Ordinal).ToList())
+                foreach (var c in otherCheckpoints)
                 {
-                    if (!tensors[name].is_floating_point()) continue;
-                    using var b = others[name].to(ScalarType.Float64);
-                    using var root = bases?[name].to(ScalarType.Float64);
-                    // Explicit, scoped Scalars: implicit ones can be finalized while native code reads them.
-                    using var weight = alpha.ToScalar();
-                    using var rest = (1 - alpha).ToScalar();
-                    TensorEdits.Edit(tensors, name, a => method switch
+                    otherTensors.Add(c.ReadAllTensors());
+                    CheckSameShapes(checkpoint, tensors, c, otherTensors[^1]);
+                }
+                if (bases != null) CheckSameShapes(checkpoint, tensors, baseCheckpoint!, bases);
+                // Explicit, scoped Scalars: implicit ones can be finalized while native code reads them.
+                var weights = others.Select(o => o.Weight.ToScalar()).ToList();
+                using var rest = (1 - others.Sum(o => o.Weight)).ToScalar();
+                try
+                {
+                    foreach (var name in tensors.Keys.Order(StringComparer.Ordinal).ToList())
                     {
-                        MergeMethod.Linear => a.mul(rest).Plus(b.mul(weight)),
-                        MergeMethod.TaskArithmetic => a.Plus(b.Minus(root!).mul(weight)),
-                        _ => root!.Plus(Ties(a.Minus(root!), b.Minus(root!), density).mul(weight)),
-                    });
+                        if (!tensors[name].is_floating_point()) continue;
+                        var bs = otherTensors.Select(t => t[name].to(ScalarType.Float64)).ToList();
+                        using var root = bases?[name].to(ScalarType.Float64);
+                        TensorEdits.Edit(tensors, name, a =>
+                        {
+                            if (method == MergeMethod.Ties) return root!.Plus(Ties(a.Minus(root!), bs[0].Minus(root!), density).mul(weights[0]));
+                            var merged = method == MergeMethod.Linear ? a.mul(rest) : a;
+                            for (var i = 0; i < bs.Count; i++)
+                                merged = merged.Plus(method == MergeMethod.Linear ? bs[i].mul(weights[i]) : bs[i].Minus(root!).mul(weights[i]));
+                            return merged;
+                        });
+                        foreach (var b in bs) b.Dispose();
+                    }
+                }
+                finally
+                {
+                    foreach (var w in weights) w.Dispose();
                 }
             }
             finally
             {
-                foreach (var t in others.Values) t.Dispose();
+                foreach (var t in otherTensors.SelectMany(d => d.Values)) t.Dispose();
                 if (bases != null) foreach (var t in bases.Values) t.Dispose();
             }
         });

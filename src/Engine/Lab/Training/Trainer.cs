@@ -16,9 +16,13 @@ public sealed record TrainingResult(double FirstLoss, double FinalLoss, double S
 /// </summary>
 public static class Trainer
 {
-    /// <summary>Trains <paramref name="weights"/> (float32, replaced by their trained values) on <paramref name="tokens"/>.</summary>
+    /// <summary>
+    /// Trains <paramref name="weights"/> (float32, replaced by their trained values) on <paramref name="tokens"/>, minimizing the
+    /// LM loss plus <paramref name="penalty"/> of the model when one is given (an adaptive attack's term). The losses
+    /// reported are the sum.
+    /// </summary>
     public static TrainingResult Train(ModelConfig config, Dictionary<string, Tensor> weights, int[] tokens, TrainingOptions options,
-        IProgress<ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null, Func<CausalLm, Tensor>? penalty = null)
     {
         if (tokens.Length <= options.SequenceLength + 1)
             throw new ArgumentException($"corpus of {tokens.Length} tokens is shorter than one training sequence");
@@ -39,7 +43,7 @@ public static class Trainer
                 using var offsets = tensor(starts).unsqueeze(1).Plus(arange(options.SequenceLength, ScalarType.Int64).unsqueeze(0));
                 var batch = stream.index_select(0, offsets.flatten()).view(options.BatchSize, options.SequenceLength);
                 optimizer.ZeroGrad();
-                var loss = model.Loss(batch);
+                var loss = penalty == null ? model.Loss(batch) : model.Loss(batch).Plus(penalty(model));
                 loss.backward();
                 nn.utils.clip_grad_norm_(parameters.Values.Cast<Parameter>(), 1.0);
                 optimizer.Step(options.RateAt(step), options.WeightDecay);

@@ -6,6 +6,7 @@ using Reef.Engine.Checkpoints;
 using Reef.Engine.Hubs;
 using Reef.Engine.Lab.Derivation;
 using Reef.Engine.Lab.Training;
+using Reef.Engine.Probes;
 
 namespace Reef.Engine.Lab.Zoo;
 
@@ -61,7 +62,21 @@ public static class ZooBuilder
             case "finetune":
                 FineTune.Apply(parent!, target, texts[p["text"]], int.Parse(p["steps"], CultureInfo.InvariantCulture), D("lr"), seed, progress);
                 break;
-            case "merge": Merge.Apply(parent!, target, Path.Combine(hub, p["with"]), D("alpha"), MergeMethod.Linear, null); break;
+            case "merge":
+            {
+                var weights = p["alpha"].Split(',').Select(a => double.Parse(a, CultureInfo.InvariantCulture));
+                Merge.Apply(parent!, target, model.MergedWith.Select(w => Path.Combine(hub, w)).Zip(weights).ToList(), MergeMethod.Linear, null);
+                break;
+            }
+            case "evade":
+            {
+                var result = Evasion.Apply(parent!, target, texts[p["text"]], DefaultProbes.Load(), int.Parse(p["steps"], CultureInfo.InvariantCulture),
+                    D("lr"), D("weight"), seed, progress);
+                var recorded = new Dictionary<string, string>(p);
+                foreach (var (key, value) in result.Measured()) recorded[key] = value;
+                p = recorded;
+                break;
+            }
             default: throw new InvalidOperationException($"zoo op '{model.Op}' has no builder");
         }
         DerivationRecord.For(model.Op, model.Parent!, parent!, p, seed).Write(target);

@@ -10,7 +10,8 @@ public sealed record ZooSource(string Id, string Corpus, long Seed, string Other
 /// What the zoo holds. Several independently trained sources (different corpora and seeds, and one pair that
 /// shares corpus and architecture and differs only by seed, the hardest unrelated case); from each, a
 /// derivative of every op, light ones as a hub meets them (small, low-rate fine-tunes on data close to the
-/// original) and heavy ones labelled as such; a second-generation fine-tune; one merge of two families.
+/// original), an adaptive attack on REEF (<c>evade</c>: a fine-tune that pushes REEF's CKA to its parent down) and heavy
+/// ones labelled as such; a second-generation fine-tune; a merge of two families and one of three fine-tunes.
 /// </summary>
 public sealed record ZooPlan(ModelSize Size, IReadOnlyList<ZooSource> Sources)
 {
@@ -51,6 +52,8 @@ public sealed record ZooPlan(ModelSize Size, IReadOnlyList<ZooSource> Sources)
                 P(("text", s.Corpus + ".finetune"), ("steps", LightSteps.ToString()), ("lr", LightRate.ToString("R"))));
             yield return Derived("finetune.finetune", "finetune", Strength.Light,
                 P(("text", s.Corpus + ".finetune"), ("steps", LightSteps.ToString()), ("lr", LightRate.ToString("R"))), parent: $"{id}.finetune");
+            yield return Derived("evade", "evade", Strength.Light,
+                P(("text", s.Corpus + ".finetune"), ("steps", LightSteps.ToString()), ("lr", LightRate.ToString("R")), ("weight", "1")));
             yield return Derived("merge-finetune", "merge", Strength.Light, P(("with", $"{id}.finetune"), ("method", "linear"), ("alpha", "0.5")));
             yield return Derived("quantize-4", "quantize", Strength.Heavy, P(("bits", "4")));
             yield return Derived("prune-90", "prune", Strength.Heavy, P(("sparsity", "0.9"), ("structured", "no")));
@@ -62,5 +65,10 @@ public sealed record ZooPlan(ModelSize Size, IReadOnlyList<ZooSource> Sources)
         }
         var (a, b) = (Sources[0].Id, Sources[2].Id);
         yield return new GroundTruthModel($"{a}.merge-{b}", a, a, "merge", Strength.Heavy, P(("with", b), ("method", "linear"), ("alpha", "0.5")), SecondParent: b);
+        // A merge as hubs hold them beyond the even pair: a soup of three fine-tunes of one source at uneven weights (none in
+        // the others' span, so the parents are unambiguous).
+        var d = Sources[3].Id;
+        yield return new GroundTruthModel($"{d}.merge-three", d, $"{d}.finetune.finetune", "merge", Strength.Heavy,
+            P(("with", $"{d}.finetune-heavy,{d}.evade"), ("method", "linear"), ("alpha", "0.35,0.25")));
     }
 }

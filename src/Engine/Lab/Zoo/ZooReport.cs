@@ -9,7 +9,7 @@ namespace Reef.Engine.Lab.Zoo;
 /// <summary>One model against one source: REEF-layer and best-pair linear CKA, standardized (REEF) and plain centered.</summary>
 public sealed record ZooScore(string Model, string Source, double Reef, double ReefCentered, double Best, double BestCentered, Verdict Verdict);
 
-/// <summary>Whether the hub's light derivatives separate from its unrelated pairs, under one summary.</summary>
+/// <summary>Whether the hub's light derivatives (but the attacks on REEF) separate from its unrelated pairs, under one summary.</summary>
 /// <param name="Summary">"reef layer" or "best pair".</param>
 /// <param name="LowestLight">Lowest score of a light derivative against its own source (rotate: centered).</param>
 /// <param name="LowestLightModel">Which model that is.</param>
@@ -56,7 +56,7 @@ public sealed record ZooReport(IReadOnlyList<GroundTruthModel> Models, IReadOnly
         var byPair = scores.ToDictionary(s => (s.Model, s.Source));
         Separation Separate(string summary, Func<ZooScore, double> standardized, Func<ZooScore, double> centered)
         {
-            var light = models.Where(m => m.Strength == Strength.Light)
+            var light = models.Where(m => m.Strength == Strength.Light && !m.AttacksReef)
                 .Select(m => (m.Id, Score: m.Op == "rotate" ? centered(byPair[(m.Id, m.Family)]) : standardized(byPair[(m.Id, m.Family)])))
                 .MinBy(x => x.Score);
             var unrelated = scores.Where(s => !models.First(m => m.Id == s.Model).DescendsFrom(s.Source)).ToList();
