@@ -11,9 +11,6 @@ namespace Reef.Engine.Tests;
 /// <summary>`reef derive evade`, the adaptive attack on REEF: what it minimizes is what a fingerprint measures, and it bites.</summary>
 public class EvasionTests
 {
-    static readonly string Text = string.Join("\n", Enumerable.Range(0, 600).Select(i =>
-        $"The farmer {(i % 3 == 0 ? "sold" : "bought")} {i % 7 + 2} sheep and the weaver sold {i % 5 + 1} coats at the market."));
-
     [Fact]
     public void TheAttacksLossIsTheFingerprintsCka()
     {
@@ -31,7 +28,7 @@ public class EvasionTests
     public void EvasionPushesReefsCkaBelowAPlainFineTunesOnTheSameText()
     {
         using var temp = new TempDirectory();
-        File.WriteAllText(temp.Sub("text.txt"), Text);
+        File.WriteAllText(temp.Sub("text.txt"), TrainingTests.Text);
         RandomModel.WriteCheckpoint(temp.Sub("m"), RandomModel.SmallLlama(hidden: 32, layers: 2, heads: 2, kvHeads: 1, ffn: 64), seed: 1);
         var probes = ProbeLoader.Load(null, 64);
         var plain = Evasion.Apply(temp.Sub("m"), temp.Sub("plain"), temp.Sub("text.txt"), probes, 30, 3e-3, weight: 0, seed: 4);

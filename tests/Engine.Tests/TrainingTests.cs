@@ -7,7 +7,8 @@ namespace Reef.Engine.Tests;
 
 public class TrainingTests
 {
-    static readonly string Text = string.Join("\n", Enumerable.Range(0, 400).Select(i =>
+    /// <summary>A small repetitive text a tiny model learns in tens of steps (evasion tests train on it too).</summary>
+    internal static readonly string Text = string.Join("\n", Enumerable.Range(0, 400).Select(i =>
         $"The farmer {(i % 3 == 0 ? "sold" : "bought")} {i % 7 + 2} sheep and the weaver sold {i % 5 + 1} coats at the market."));
 
     [Fact]
