@@ -63,12 +63,18 @@ public static class ActivationCapture
         return (tensor(flat, [sequences.Length, length], device: device), tensor(last, device: device));
     }
 
-    /// <summary>Copies each member's last-token row of a block's output [B, T, d] into the layer's n × d activations.</summary>
-    internal static void Keep(float[] layer, Tensor output, Tensor last, int[] members, int width)
+    /// <summary>Each row's output at its last real position: [B, d] of a block's output [B, T, d] (REEF's <c>out[0, -1]</c>).</summary>
+    public static Tensor LastTokenRows(Tensor output, Tensor last)
     {
         using var index = last.view(-1, 1, 1).expand(-1, 1, output.shape[2]);
         using var gathered = output.gather(1, index);
-        using var squeezed = gathered.squeeze(1);
+        return gathered.squeeze(1);
+    }
+
+    /// <summary>Copies each member's last-token row of a block's output [B, T, d] into the layer's n × d activations.</summary>
+    internal static void Keep(float[] layer, Tensor output, Tensor last, int[] members, int width)
+    {
+        using var squeezed = LastTokenRows(output, last);
         using var rows = squeezed.to(ScalarType.Float32).cpu().contiguous();
         var values = MemoryMarshal.Cast<byte, float>(rows.bytes);
         for (var b = 0; b < members.Length; b++)

@@ -1,3 +1,4 @@
+using Reef.Engine.Fingerprints;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Models;
@@ -48,10 +49,7 @@ public sealed class CausalLm(ModelConfig config, IReadOnlyDictionary<string, Ten
     {
         var states = new Tensor[config.Layers];
         new Decoder(_weights).Forward(ids, (layer, output) =>
-        {
-            using var index = last.view(-1, 1, 1).expand(-1, 1, output.shape[2]);
-            states[layer] = output.gather(1, index).squeeze(1).MoveToOuterDisposeScope();
-        });
+            states[layer] = ActivationCapture.LastTokenRows(output, last).MoveToOuterDisposeScope());
         return states;
     }
 
