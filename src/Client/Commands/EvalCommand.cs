@@ -87,6 +87,8 @@ public static class EvalCommand
         return result.Progress.HasFailures ? ExitCodes.PartlyFailed : ExitCodes.Success;
     }
 
+    static string MinZ(RocFigures? f) => f?.MinZ is { } z ? z.ToString("F1", CultureInfo.InvariantCulture) : "—";
+
     /// <summary>The evaluation as text: separation by score, light and heavy; verdicts; families; lineage.</summary>
     public static string Summary(EvaluationReport e)
     {
@@ -103,7 +105,8 @@ public static class EvalCommand
         }
         text.AppendLine("by op (verdict evidence):");
         foreach (var row in e.ByOp)
-            text.AppendLine($"  {row.Strength,-6} {row.Op,-10} {row.Pairs,4} pairs  {Cells(row.VerdictEvidence)}");
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {row.Strength,-6} {row.Op,-10} {row.Pairs,4} pairs  {Cells(row.VerdictEvidence)}   min z: weights {MinZ(row.Weights)}, aligned {MinZ(row.AlignedWeights)}"));
         text.AppendLine($"verdicts (rows: truth): {JsonSerializer.Serialize(e.Confusion)}");
         foreach (var twin in e.SameDataOtherSeed)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,

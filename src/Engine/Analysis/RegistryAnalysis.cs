@@ -54,6 +54,8 @@ public sealed class RegistryAnalysis
     public static RegistryAnalysis Analyze(IReadOnlyList<RegistryModel> models, ScoredPairs pairs, bool useWeights,
         IReadOnlyList<int>? hints, VerdictPolicy? policy = null, int? statements = null, long? tests = null, Func<int, WeightEvidence?>? evidence = null)
     {
+        // The aligned weight score is judged beside the signature's wherever the weights are.
+        if (useWeights && evidence != null) pairs = AlignedPairScores.Score(pairs, evidence);
         var verdicts = RegistryVerdicts.Judge(models, pairs, useWeights, policy, statements, tests);
         var derived = verdicts.Judged.Where(p => p.Evidence.Verdict == Verdict.Derived).Select(p => (p.A, p.B)).ToList();
         var signals = Signals(models.Count, pairs, derived, useWeights, verdicts.Policy, evidence);

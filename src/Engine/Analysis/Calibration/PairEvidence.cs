@@ -23,7 +23,10 @@ public sealed record SignalEvidence(string Score, double Value, double? LogP, st
 /// false-positive rate of calling this pair derived. Null when no signal could be calibrated.</param>
 /// <param name="Verdict">Derived, inconclusive or unrelated.</param>
 /// <param name="Basis">How the verdict was reached, in words.</param>
-public sealed record PairEvidence(PairScore Scores, SignalEvidence Reef, SignalEvidence? Weights, double? LogP, Verdict Verdict, string Basis)
+/// <param name="Aligned">The aligned weight signal (<see cref="Weights.AlignedWeightScore"/>), calibrated; null where not valid. It
+/// joins the weight signal in <paramref name="LogP"/> as the smaller of the two p-values, doubled (Bonferroni).</param>
+public sealed record PairEvidence(PairScore Scores, SignalEvidence Reef, SignalEvidence? Weights, double? LogP, Verdict Verdict, string Basis,
+    SignalEvidence? Aligned = null)
 {
     public double? PValue => LogP is { } l ? Math.Exp(l) : null;
 

@@ -20,6 +20,8 @@ public sealed class RegistryVerdicts
     public required VerdictPolicy Policy { get; init; }
     public required ScoreCalibration Reef { get; init; }
     public ScoreCalibration? Weights { get; init; }
+    /// <summary>The aligned weight score's calibration; null where no pair had one.</summary>
+    public ScoreCalibration? Aligned { get; init; }
     /// <summary>The p-value at or below which a pair is derived.</summary>
     public required double DerivedAtMost { get; init; }
     /// <summary>Set when the registry was too small to calibrate: what the verdicts used instead.</summary>
@@ -87,6 +89,8 @@ public sealed class RegistryVerdicts
         var reef = ScoreCalibration.Fit(reefName, calibration.Select(p => (Group(p.A, p.B), policy.Score.Of(p.Reef))).ToList());
         var weightCalibration = !useWeights ? null
             : ScoreCalibration.Fit("weights", calibration.Where(p => !double.IsNaN(p.Weights)).Select(p => (Group(p.A, p.B), p.Weights)).ToList(), WeightNullMinimumScale);
+        var alignedCalibration = !useWeights || !calibration.Any(p => !double.IsNaN(p.Aligned)) ? null
+            : ScoreCalibration.Fit("aligned_weights", calibration.Where(p => !double.IsNaN(p.Aligned)).Select(p => (Group(p.A, p.B), p.Aligned)).ToList(), WeightNullMinimumScale);
         var derivedAtMost = policy.DerivedAtMost(tests ?? pairs.Count);
         var logDerived = Math.Log(derivedAtMost);
         var logUnrelated = Math.Log(policy.UnrelatedAbove);
@@ -104,31 +108,33 @@ public sealed class RegistryVerdicts
             var reefSignal = Signal(reef, reefName, policy.Score.Of(s), group);
             var weightValue = useWeights ? pair.Weights : double.NaN;
             var weightSignal = double.IsNaN(weightValue) ? null : Signal(weightCalibration!, "weights", weightValue, group);
+            var alignedSignal = alignedCalibration == null || double.IsNaN(pair.Aligned) ? null : Signal(alignedCalibration, "aligned_weights", pair.Aligned, group);
+            var weightsLogP = WeightsLogP(weightSignal, alignedSignal);
             if (models[i].ContentKey == models[j].ContentKey)
-                evidence = new PairEvidence(s, reefSignal, weightSignal, double.NegativeInfinity, Verdict.Derived, "same weights");
+                evidence = new PairEvidence(s, reefSignal, weightSignal, double.NegativeInfinity, Verdict.Derived, "same weights", alignedSignal);
             else if (insufficient != null)
-                evidence = new PairEvidence(s, reefSignal, weightSignal, Combined(reefSignal, weightSignal), Verdict.Insufficient, insufficient);
+                evidence = new PairEvidence(s, reefSignal, weightSignal, Combined(reefSignal.LogP, weightsLogP), Verdict.Insufficient, insufficient, alignedSignal);
             else if (fallback != null)
-                evidence = new PairEvidence(s, reefSignal, weightSignal, null, VerdictThresholds.Default.Judge(s.Reef), "fixed bands (registry too small to calibrate)");
+                evidence = new PairEvidence(s, reefSignal, weightSignal, null, VerdictThresholds.Default.Judge(s.Reef), "fixed bands (registry too small to calibrate)", alignedSignal);
             else
             {
-                var logP = Combined(reefSignal, weightSignal)!.Value;
+                var logP = Combined(reefSignal.LogP, weightsLogP)!.Value;
                 // Weights far above the null mean shared parameters: derived by definition. Where the weights are
                 // comparable, "derived" needs them to clear the bar on their own: representations alike without shared
                 // parameters are models trained on the same data (or distilled), which REEF alone cannot tell from a
                 // derivative.
-                var weightsShared = weightSignal?.LogP is not { } logWeights || logWeights <= logDerived;
+                var weightsShared = weightsLogP is not { } logWeights || logWeights <= logDerived;
                 var verdict = logP <= logDerived && weightsShared ? Verdict.Derived
                     : logP > logUnrelated ? Verdict.Unrelated : Verdict.Inconclusive;
-                var basis = weightSignal?.LogP != null ? $"{reefName} and weights combined" : reefName;
+                var basis = weightsLogP != null ? $"{reefName} and weights combined" : reefName;
                 if (!weightsShared && logP <= logDerived) basis = $"{reefName} alike but weights not shared (same training data or distillation?)";
-                evidence = new PairEvidence(s, reefSignal, weightSignal, logP, verdict, basis);
+                evidence = new PairEvidence(s, reefSignal, weightSignal, logP, verdict, basis, alignedSignal);
             }
             judged.Add((i, j, evidence));
         }
         var verdicts = new RegistryVerdicts
         {
-            Models = models, Judged = judged, Policy = policy, Reef = reef, Weights = weightCalibration, DerivedAtMost = derivedAtMost, Fallback = fallback,
+            Models = models, Judged = judged, Policy = policy, Reef = reef, Weights = weightCalibration, Aligned = alignedCalibration, DerivedAtMost = derivedAtMost, Fallback = fallback,
             Insufficient = insufficient, Representative = Representatives(models),
         };
         foreach (var (i, j, e) in judged) verdicts._byPair[(i, j)] = e;
@@ -141,14 +147,29 @@ public sealed class RegistryVerdicts
         static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
         static IReadOnlyList<NullSummary> Nulls(ScoreCalibration? c) =>
             (c?.Nulls ?? []).Select(n => new NullSummary(n.Group, n.Count, Round(n.Location), Round(n.Scale), Round(n.Max))).ToList();
-        return new VerdictRule(Policy.Score.Name(), Weights != null ? "weights (Fisher's method, where valid)" : null, DerivedAtMost,
-            Policy.FamilywiseError, Policy.UnrelatedAbove, Fallback, Nulls(Reef), Nulls(Weights), Insufficient);
+        var weights = Aligned != null ? "weights and aligned weights (the smaller p doubled; Fisher's method with REEF, where valid)"
+            : Weights != null ? "weights (Fisher's method, where valid)" : null;
+        return new VerdictRule(Policy.Score.Name(), weights, DerivedAtMost, Policy.FamilywiseError, Policy.UnrelatedAbove, Fallback, Nulls(Reef), Nulls(Weights),
+            Insufficient) { AlignedWeightNulls = Nulls(Aligned) };
     }
 
-    /// <summary>ln of the combined p-value: Fisher's method over the calibrated signals present; null when none is calibrated.</summary>
-    static double? Combined(SignalEvidence reef, SignalEvidence? weights)
+    /// <summary>
+    /// ln p of the weights' say: the signature's and the aligned score's are two tests of one hypothesis (shared parameters)
+    /// and far from independent, so they are not multiplied: the smaller p-value counts, doubled (Bonferroni). Null when
+    /// neither is calibrated.
+    /// </summary>
+    static double? WeightsLogP(SignalEvidence? signature, SignalEvidence? aligned) => (signature?.LogP, aligned?.LogP) switch
     {
-        var logs = new[] { reef.LogP, weights?.LogP }.OfType<double>().ToList();
+        ({ } s, { } a) => Math.Min(0, Math.Min(s, a) + Math.Log(2)),
+        ({ } s, null) => s,
+        (null, { } a) => a,
+        _ => null,
+    };
+
+    /// <summary>ln of the combined p-value: Fisher's method over the calibrated signals present; null when none is calibrated.</summary>
+    static double? Combined(double? reef, double? weights)
+    {
+        var logs = new[] { reef, weights }.OfType<double>().ToList();
         return logs.Count switch { 0 => null, 1 => logs[0], _ => NormalTail.LogFisher(logs) };
     }
 

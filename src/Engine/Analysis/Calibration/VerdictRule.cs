@@ -23,4 +23,8 @@ public sealed record VerdictRule(
     [property: JsonPropertyName("fallback")] string? Fallback,
     [property: JsonPropertyName("reef_nulls")] IReadOnlyList<NullSummary> ReefNulls,
     [property: JsonPropertyName("weight_nulls")] IReadOnlyList<NullSummary> WeightNulls,
-    [property: JsonPropertyName("insufficient")] string? Insufficient = null);
+    [property: JsonPropertyName("insufficient")] string? Insufficient = null)
+{
+    /// <summary>The aligned weight score's nulls (empty where no pair had one).</summary>
+    [JsonPropertyName("aligned_weight_nulls")] public IReadOnlyList<NullSummary> AlignedWeightNulls { get; init; } = [];
+}

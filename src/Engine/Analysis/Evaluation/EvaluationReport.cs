@@ -60,7 +60,11 @@ public sealed record RocFigures(
     [property: JsonPropertyName("tpr_at_1pct_fpr")] double? TprAt1PctFpr,
     [property: JsonPropertyName("tpr_at_5pct_fpr")] double? TprAt5PctFpr,
     [property: JsonPropertyName("positives")] int Positives,
-    [property: JsonPropertyName("negatives")] int Negatives);
+    [property: JsonPropertyName("negatives")] int Negatives)
+{
+    /// <summary>The lowest positive's z-score against the negatives' mean and standard deviation: AWM's |Z| figure.</summary>
+    [JsonPropertyName("min_z"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? MinZ { get; init; }
+}
 
 /// <summary>
 /// Each score's separation of a set of positive pairs from the unrelated pairs; a score is absent where it has no
@@ -73,6 +77,7 @@ public record Separation
     [JsonPropertyName("best_pair"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RocFigures? BestPair { get; init; }
     [JsonPropertyName("alignment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RocFigures? Alignment { get; init; }
     [JsonPropertyName("weights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RocFigures? Weights { get; init; }
+    [JsonPropertyName("aligned_weights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RocFigures? AlignedWeights { get; init; }
     [JsonPropertyName("verdict_evidence"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public RocFigures? VerdictEvidence { get; init; }
 
     /// <summary>The figures of the score named <paramref name="score"/> (a name of <see cref="RegistryEvaluation.Scores"/>).</summary>
@@ -82,6 +87,7 @@ public record Separation
         "best_pair" => BestPair,
         "alignment" => Alignment,
         "weights" => Weights,
+        "aligned_weights" => AlignedWeights,
         "verdict_evidence" => VerdictEvidence,
         _ => throw new ArgumentException($"no score '{score}'"),
     };

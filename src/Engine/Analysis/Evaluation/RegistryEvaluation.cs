@@ -22,6 +22,7 @@ public static class RegistryEvaluation
         ("best_pair", (e, _) => e.Scores.Best),
         ("alignment", (e, _) => e.Scores.Alignment),
         ("weights", (_, w) => w),
+        ("aligned_weights", (e, _) => e.Aligned?.Value ?? double.NaN),
         ("verdict_evidence", (e, _) => e.LogP is { } l ? -l : double.NaN),
     ];
 
@@ -46,14 +47,18 @@ public static class RegistryEvaluation
             var pos = positives.Select(p => value(p.Evidence, p.Weight)).Where(double.IsFinite).ToList();
             var neg = negatives.Select(p => value(p.Evidence, p.Weight)).Where(double.IsFinite).ToList();
             if (pos.Count == 0 || neg.Count == 0) return null;
-            return new RocFigures(Round(Roc.Auc(pos, neg)), Round(Roc.TprAt(pos, neg, 0.01)), Round(Roc.TprAt(pos, neg, 0.05)), pos.Count, neg.Count);
+            return new RocFigures(Round(Roc.Auc(pos, neg)), Round(Roc.TprAt(pos, neg, 0.01)), Round(Roc.TprAt(pos, neg, 0.05)), pos.Count, neg.Count)
+            {
+                MinZ = Roc.MinZ(pos, neg) is { } z ? Round(z) : null,
+            };
         }
         // Fills in any separation (an op's keeps its type: a record's copy is virtual).
         T Separate<T>(T row, IReadOnlyList<(int I, int J, PairRelation Truth, PairEvidence Evidence, double Weight)> positives) where T : Separation =>
             (T)(row with
             {
                 Pairs = positives.Count, ReefLayer = Figures(positives, "reef_layer"), BestPair = Figures(positives, "best_pair"),
-                Alignment = Figures(positives, "alignment"), Weights = Figures(positives, "weights"), VerdictEvidence = Figures(positives, "verdict_evidence"),
+                Alignment = Figures(positives, "alignment"), Weights = Figures(positives, "weights"),
+                AlignedWeights = Figures(positives, "aligned_weights"), VerdictEvidence = Figures(positives, "verdict_evidence"),
             });
         var derived = pairs.Where(p => p.Truth.Kind == RelationKind.Derived).ToList();
         var separation = new SeparationByStrength(Separate(new Separation { Pairs = 0 }, derived.Where(p => p.Truth.Strength == Strength.Light).ToList()),

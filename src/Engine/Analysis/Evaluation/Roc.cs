@@ -19,6 +19,18 @@ public static class Roc
     }
 
     /// <summary>
+    /// The lowest positive's distance above the negatives' mean in their standard deviations (AWM's |Z|); null with fewer
+    /// than two negatives or none spread.
+    /// </summary>
+    public static double? MinZ(IReadOnlyList<double> positives, IReadOnlyList<double> negatives)
+    {
+        if (positives.Count == 0 || negatives.Count < 2) return null;
+        var mean = negatives.Average();
+        var sd = Math.Sqrt(negatives.Sum(v => (v - mean) * (v - mean)) / (negatives.Count - 1));
+        return sd > 0 ? (positives.Min() - mean) / sd : null;
+    }
+
+    /// <summary>
     /// The true-positive rate at a false-positive rate of at most <paramref name="fpr"/>: with k = ⌊fpr·N⌋ negatives
     /// allowed above the threshold, the share of positives strictly above the (k+1)-th highest negative.
     /// </summary>

@@ -56,14 +56,18 @@ public static class CheckpointPass
                 progress.Report(new ProgressUpdate("read", done, total, "bytes", done / Math.Max(1e-9, clock.Elapsed.TotalSeconds))));
         CapturedActivations? activations = null;
         var streamed = probes != null && MemoryBudget.MustStream(config, compute);
+        AlignedWeightsBuilder? aligned = null;
         if (probes == null)
         {
             signature?.ReadEmbedding(reader);
+            // The aligned score matches hidden dimensions on the byte tokens the signature found.
+            if (evidence != null) aligned = signature?.StartAligned();
             if (signature != null || evidence != null)
                 DecoderWeights.ForEachBlock(reader, (layer, block) =>
                 {
                     signature?.Layer(layer, block);
                     evidence?.Layer(layer, block);
+                    aligned?.Layer(layer, block);
                 });
         }
         else if (streamed)
@@ -77,7 +81,7 @@ public static class CheckpointPass
             activations = ActivationCapture.Run(weights, probes, batchSize, progress);
         }
         var hash = reader.Finish();
-        return new PassResult(hash, signature?.Build(), noSignature, evidence?.Build(), activations, streamed, reader.BytesRead, reader.ReadTime, clock.Elapsed);
+        return new PassResult(hash, signature?.Build(), noSignature, evidence?.Build(aligned?.Build()), activations, streamed, reader.BytesRead, reader.ReadTime, clock.Elapsed);
     }
 
     /// <summary><see cref="Run(IWeightReader, TokenizedProbes?, ComputeOptions, int, bool, IProgress{ProgressUpdate}?, bool)"/> on a checkpoint folder.</summary>

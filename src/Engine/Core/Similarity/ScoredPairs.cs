@@ -7,7 +7,8 @@ namespace Reef.Engine.Similarity;
 /// <param name="Weights">Weight-signature score; NaN where the weights cannot be compared or were not scored.</param>
 /// <param name="Calibration">Whether the null of unrelated pairs is fitted on it: every pair when all are scored, only the
 /// random samples when candidates are (candidates lean towards relatives and would bias the null upward).</param>
-public readonly record struct ScoredPair(int A, int B, PairScore Reef, double Weights, bool Calibration = true);
+/// <param name="Aligned">Aligned weight score (<see cref="Weights.AlignedWeightScore"/>); NaN where not valid or not scored.</param>
+public readonly record struct ScoredPair(int A, int B, PairScore Reef, double Weights, bool Calibration = true, double Aligned = double.NaN);
 
 /// <summary>
 /// The scored pairs of a registry, as the analysis takes them: O(E) in the pairs verified, whether that is every pair
@@ -22,11 +23,11 @@ public sealed class ScoredPairs
     public IReadOnlyList<ScoredPair> All => _pairs;
 
     /// <summary>Adds (or replaces) the pair of models <paramref name="a"/> and <paramref name="b"/>, a ≠ b.</summary>
-    public void Add(int a, int b, PairScore reef, double weights, bool calibration = true)
+    public void Add(int a, int b, PairScore reef, double weights, bool calibration = true, double aligned = double.NaN)
     {
         if (a == b) throw new ArgumentException("a model is not paired with itself");
         var (x, y) = a < b ? (a, b) : (b, a);
-        var pair = new ScoredPair(x, y, reef, weights, calibration);
+        var pair = new ScoredPair(x, y, reef, weights, calibration, aligned);
         if (_index.TryGetValue((x, y), out var at)) _pairs[at] = pair;
         else
         {

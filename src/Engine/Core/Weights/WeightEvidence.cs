@@ -60,6 +60,9 @@ public sealed class WeightEvidence
     /// <summary>[layer, kind, SketchCells]: Uᵀ·W·V.</summary>
     public required float[] Sketch { get; init; }
 
+    /// <summary>What the aligned weight score compares (<see cref="AlignedWeightScore"/>); null where the model has no byte tokens to match its dimensions on.</summary>
+    public AlignedWeights? Aligned { get; init; }
+
     double[]? _flat;
 
     /// <summary>The sketch in float64 with absent projections as zeros, made once: what mixes are fitted on.</summary>
@@ -110,9 +113,7 @@ public sealed class WeightEvidence
     public static WeightEvidence Of(string path)
     {
         using var reader = Checkpoints.IWeightReader.Open(path);
-        using var builder = new WeightEvidenceBuilder(reader.Plan().Layers);
-        Models.DecoderWeights.ForEachBlock(reader, builder.Layer);
-        return builder.Build();
+        return Inspection.CheckpointPass.Run(reader, probes: null, Models.ComputeOptions.Cpu, weightEvidence: true).WeightEvidence!;
     }
 
     IEnumerable<int> Present() => Enumerable.Range(0, Layers * Kinds).Where(i => Shapes[2 * i] > 0);

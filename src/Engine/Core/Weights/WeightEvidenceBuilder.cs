@@ -42,9 +42,10 @@ public sealed class WeightEvidenceBuilder : IDisposable
             if (projections[kind] is { } w) Add(layer * WeightEvidence.Kinds + kind, w);
     }
 
-    public WeightEvidence Build() => new()
+    /// <param name="aligned">The model's aligned weights, computed in the same pass, or null.</param>
+    public WeightEvidence Build(AlignedWeights? aligned = null) => new()
     {
-        Layers = _layers, Shapes = _shapes, ZeroFraction = _zeros, LevelsPerRow = _levels, DistinctFraction = _distinct, SmallFraction = _small, Norms = _norms, Sketch = _sketch,
+        Aligned = aligned, Layers = _layers, Shapes = _shapes, ZeroFraction = _zeros, LevelsPerRow = _levels, DistinctFraction = _distinct, SmallFraction = _small, Norms = _norms, Sketch = _sketch,
     };
 
     void Add(int cell, Tensor w)

@@ -87,6 +87,10 @@ public sealed class WeightSignatureBuilder : IDisposable
         _x = embedding.div(rms.masked_fill(rms.eq(zero), one)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>A builder of the model's <see cref="AlignedWeights"/> on the byte tokens' rows taken by <see cref="Embedding"/>.</summary>
+    public AlignedWeightsBuilder StartAligned() =>
+        new(_config, _norm, _x ?? throw new InvalidOperationException("the embedding comes before the aligned weights"), _present);
+
     /// <summary>Adds layer <paramref name="layer"/>'s four invariants from its block's weights (any float dtype, any family's layout).</summary>
     public void Layer(int layer, BlockWeights b)
     {

@@ -11,7 +11,8 @@ public sealed record ZooSource(string Id, string Corpus, long Seed, string Other
 /// shares corpus and architecture and differs only by seed, the hardest unrelated case); from each, a
 /// derivative of every op, light ones as a hub meets them (small, low-rate fine-tunes on data close to the
 /// original), an adaptive attack on REEF (<c>evade</c>: a fine-tune that pushes REEF's CKA to its parent down) and heavy
-/// ones labelled as such; a second-generation fine-tune; a merge of two families and one of three fine-tunes.
+/// ones labelled as such; a second-generation fine-tune; a merge of two families and one of three fine-tunes; continued
+/// pre-training on another corpus.
 /// </summary>
 public sealed record ZooPlan(ModelSize Size, IReadOnlyList<ZooSource> Sources)
 {
@@ -70,5 +71,11 @@ public sealed record ZooPlan(ModelSize Size, IReadOnlyList<ZooSource> Sources)
         var d = Sources[3].Id;
         yield return new GroundTruthModel($"{d}.merge-three", d, $"{d}.finetune.finetune", "merge", Strength.Heavy,
             P(("with", $"{d}.finetune-heavy,{d}.evade"), ("method", "linear"), ("alpha", "0.35,0.25")));
+        // Continued pre-training as hubs hold it (a code model trained on from a base): twice the source's pre-training, at
+        // its rate, on another corpus. Where invariant products like the weight signature fall (AWM) and the aligned
+        // weight score is meant to hold.
+        var c = Sources[0];
+        yield return new GroundTruthModel($"{c.Id}.continued", c.Id, c.Id, "finetune", Strength.Heavy,
+            P(("text", c.OtherCorpus + ".pretrain"), ("steps", (2 * Size.Steps).ToString()), ("lr", Size.LearningRate.ToString("R"))));
     }
 }
