@@ -45,6 +45,15 @@ public sealed class AlignedWeights
 
     public int KeptLayers => LayerIndices.Length;
 
+    GramFactor?[]? _grams;
+
+    /// <summary>The Gram of a kept layer's form over the hidden dimensions, in float64, made once per model.</summary>
+    internal GramFactor Gram(int keptLayer, int kind)
+    {
+        _grams ??= new GramFactor?[KeptLayers * Kinds];
+        return _grams[keptLayer * Kinds + kind] ??= new GramFactor(Array.ConvertAll(Factor(keptLayer, kind).ToArray(), v => (double)v), Hidden, Rank);
+    }
+
     public ReadOnlySpan<float> Factor(int keptLayer, int kind) =>
         Factors.AsSpan((keptLayer * Kinds + kind) * Hidden * Rank, Hidden * Rank);
 
