@@ -125,6 +125,14 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         Assert.NotEqual("derived", e.SameDataOtherSeed[0].Verdict);
         Assert.True(e.Families.Ari >= 0.95, e.Families.ToString());
         Assert.Equal(4, e.LineageScoresOnly.Roots);
+        // Issue 15's aligned weight score (AWM) holds AWM's bar, |Z| ≥ 12 against the unrelated pairs, for every op but a
+        // rotation of the residual stream (no permutation undoes it; the signature is rotation-invariant and holds it).
+        foreach (var row in e.ByOp)
+        {
+            output.WriteLine($"{row.Strength} {row.Op}: min z weights {row.Weights?.MinZ}, aligned {row.AlignedWeights?.MinZ}");
+            Assert.True(row.Weights!.MinZ >= 12, $"{row.Op}: weights {row.Weights}");
+            if (row.Op != "rotate") Assert.True(row.AlignedWeights!.MinZ >= 12, $"{row.Op}: aligned weights {row.AlignedWeights}");
+        }
 
         var html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         Assert.Contains("id=\"evaluation\"", html);
@@ -161,6 +169,24 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
             Assert.Equal("derived", Verdict(m.Id, m.Parent!));
         }
         Assert.True(kept > 0, "no evasion derivative kept its utility within 5 %");
+    }
+
+    /// <summary>
+    /// Continued pre-training (twice the source's pre-training, on another corpus) leaves REEF near the unrelated pairs;
+    /// both weight scores still hold it, and it is judged derived.
+    /// </summary>
+    void ContinuedPretrainingIsJudgedDerived(MatrixFile scan)
+    {
+        var model = GroundTruth.ReadHub(zoo.Hub).Single(m => m.Id.EndsWith(".continued", StringComparison.Ordinal));
+        var ids = scan.Ids.ToList();
+        var (i, j) = (ids.IndexOf(model.Id), ids.IndexOf(model.Parent!));
+        var (a, b) = (Math.Min(i, j), Math.Max(i, j));
+        var table = Path.Combine(zoo.Sub("scan-all"), PairsTable.File);
+        var aligned = DuckDb.Number($"SELECT aligned_weights FROM '{table}' WHERE a = '{scan.Ids[a]}' AND b = '{scan.Ids[b]}'");
+        output.WriteLine($"{model.Id}: REEF {scan.Reef(model.Id, model.Parent!):F3}, weights {scan.Weights![a][b]:F3}, aligned weights {aligned:F3}, " +
+                         $"verdict {ScanMatrix.Dense(scan.Verdicts)[a][b]}");
+        Assert.Equal("derived", ScanMatrix.Dense(scan.Verdicts)[a][b]);
+        Assert.True(aligned > 0.2, $"aligned weights {aligned}");
     }
 
     [Fact]
@@ -200,6 +226,7 @@ public class QuickZooTests(QuickZoo zoo, ITestOutputHelper output) : IClassFixtu
         }
         output.WriteLine($"{derived} derived pairs, all found; {verified} of {total} pairs verified");
         EvasionsThatKeptTheirUtilityAreJudgedDerived(a);
+        ContinuedPretrainingIsJudgedDerived(a);
         Assert.True(derived >= 70);
         Assert.True(verified < total);
 

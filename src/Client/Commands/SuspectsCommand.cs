@@ -21,7 +21,8 @@ public static class SuspectsCommand
         [property: JsonPropertyName("weights")] double? Weights,
         [property: JsonPropertyName("p_value")] double? PValue,
         [property: JsonPropertyName("log10_p")] double? Log10P,
-        [property: JsonPropertyName("verdict")] string Verdict);
+        [property: JsonPropertyName("verdict")] string Verdict,
+        [property: JsonPropertyName("aligned_weights")] double? AlignedWeights = null);
 
     public static Command Create(CliContext context)
     {
@@ -58,16 +59,18 @@ public static class SuspectsCommand
         if (i < 0) throw new ArgumentException($"model '{model}' is not in the matrix; ids look like '{ids.FirstOrDefault()}'");
         return analysis.StrongestPairs(i).Take(top).Select(p => (J: p.A == i ? p.B : p.A, E: p.Evidence))
             .Select(p => new Suspect(ids[p.J], p.E.Scores.Reef, p.E.Scores.Alignment, p.E.Scores.Best, p.E.Weights?.Value, p.E.PValue, p.E.LogP is { } l && double.IsFinite(l) ? l / Math.Log(10) : null,
-                p.E.Verdict.ToString().ToLowerInvariant()))
+                p.E.Verdict.ToString().ToLowerInvariant(), p.E.Aligned?.Value))
             .ToList();
     }
 
+    static string Score(double? value) => value is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) : "—";
+
     public static string Table(RegistryAnalysis analysis, string model, int top)
     {
-        var text = new StringBuilder($"suspects of {model} (linear CKA: REEF layer, alignment; weight signal; calibrated p-value):\n");
+        var text = new StringBuilder($"suspects of {model} (linear CKA: REEF layer, alignment; weight signature, aligned weights; calibrated p-value):\n");
         foreach (var s in Rank(analysis, model, top))
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {(s.Weights is { } w ? w.ToString("F3", CultureInfo.InvariantCulture) : "—"),7}  {(s.PValue == 0 && s.Log10P == null ? "0" : ComparisonText.PValue(s.Log10P)),9}  {s.Verdict,-12} {s.Id}"));
+                $"  {s.Reef,7:F3}  {s.Alignment,7:F3}  {Score(s.Weights),7}  {Score(s.AlignedWeights),7}  {(s.PValue == 0 && s.Log10P == null ? "0" : ComparisonText.PValue(s.Log10P)),9}  {s.Verdict,-12} {s.Id}"));
         return text.ToString();
     }
 }

@@ -16,6 +16,8 @@ public sealed class PairRow
     [JsonPropertyName("alignment")] public double Alignment { get; set; }
     /// <summary>The weight-signature score; null where the two models' weights cannot be compared or the run left them out.</summary>
     [JsonPropertyName("weights")] public double? Weights { get; set; }
+    /// <summary>The aligned weight score (hidden dimensions matched, then QK and VO compared); null where not valid or left out.</summary>
+    [JsonPropertyName("aligned_weights")] public double? AlignedWeights { get; set; }
     /// <summary>The calibrated p-value: the estimated false-positive rate of "derived".</summary>
     [JsonPropertyName("p_value")] public double? PValue { get; set; }
     /// <summary>The same in log10 (far in the tail a p-value underflows a double); null for identical weights (−∞).</summary>
@@ -49,6 +51,7 @@ public static class PairsTable
             {
                 A = models[p.A].Id, B = models[p.B].Id, ReefLayer = e.Scores.Reef, BestPair = e.Scores.Best, Alignment = e.Scores.Alignment,
                 Weights = analysis.WeightScore(p.A, p.B) is var w && double.IsFinite(w) ? w : null,
+                AlignedWeights = e.Aligned?.Value is { } aligned && double.IsFinite(aligned) ? aligned : null,
                 PValue = e.PValue, Log10P = e.LogP is { } l && double.IsFinite(l) ? l / Math.Log(10) : null,
                 Verdict = e.Verdict.ToString().ToLowerInvariant(), Basis = e.Basis,
                 Source = models[p.A].ContentKey == models[p.B].ContentKey ? "same_content"
