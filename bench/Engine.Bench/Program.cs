@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 // in the same run, load throughput against a raw read of the same files, and peak memory against the weights.
 if (args is ["large", ..]) return LargeCheckpointBench.Run(args[1..]);
 if (args is ["edges", ..]) return EdgeTypingBench.Run(args[1..]);
+if (args is ["aligned", ..]) return AlignedWeightBench.Run(args[1..]);
 var statements = args.Length > 0 ? int.Parse(args[0]) : 64;
 var directory = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "reef-bench-llama-50m");
 var config = RandomModel.SmallLlama(hidden: 768, layers: 8, heads: 12, kvHeads: 4, ffn: 2048, maxPositions: 512);
