@@ -9,24 +9,38 @@ namespace Reef.Engine.Analysis;
 /// </summary>
 public static class AlignedPairScores
 {
-    // Evidence held at once besides the pair's first model: enough that a hub's candidates (k per model) mostly hit.
-    const int CacheSize = 256;
+    // Models held at once: enough that a hub's candidates (k per model) mostly hit, within a memory budget, since a model's
+    // aligned weights and their float64 Grams take about 100 MB at a width of 8,192.
+    const int CacheModels = 256;
+    const long CacheBytes = 1L << 30;
 
     /// <summary>The pairs with their aligned scores filled in (NaN where either model has no aligned weights or they differ in width).</summary>
     public static ScoredPairs Score(ScoredPairs pairs, Func<int, WeightEvidence?> evidence)
     {
         var cache = new Dictionary<int, AlignedWeights?>();
         var order = new Queue<int>();
+        long held = 0;
         AlignedWeights? Read(int m)
         {
-            if (cache.TryGetValue(m, out var held)) return held;
-            if (order.Count >= CacheSize) cache.Remove(order.Dequeue());
+            if (cache.TryGetValue(m, out var hit)) return hit;
+            var read = evidence(m)?.Aligned;
+            // Two always fit: the pair being scored.
+            while (order.Count >= 2 && (order.Count >= CacheModels || held + Bytes(read) > CacheBytes))
+            {
+                var oldest = order.Dequeue();
+                held -= Bytes(cache[oldest]);
+                cache.Remove(oldest);
+            }
             order.Enqueue(m);
-            return cache[m] = evidence(m)?.Aligned;
+            held += Bytes(read);
+            return cache[m] = read;
         }
         var scored = new ScoredPairs();
         foreach (var p in pairs.All)
             scored.Add(p.A, p.B, p.Reef, p.Weights, p.Calibration, AlignedWeightScore.Score(Read(p.A), Read(p.B)));
         return scored;
     }
+
+    /// <summary>What a model's aligned weights take held, with the float64 Grams the score makes of them.</summary>
+    static long Bytes(AlignedWeights? a) => a == null ? 0 : 4L * (a.Anchors.Length + a.Factors.Length) + 8L * a.Factors.Length;
 }
