@@ -95,7 +95,7 @@ public static class LargeCheckpointBench
             stored = model is CheckpointReader folder
                 ? $"{folder.Checkpoint.Files.Count} shard(s), {Dtypes.Name(folder.Checkpoint.Files[0].Tensors.Values.First().Dtype)}"
                 : "one GGUF file, " + string.Join(" ", ((GgufReader)model).File.TensorList.GroupBy(t => t.Type).Select(g => $"{g.Key}x{g.Count()}"));
-            using var tokenizer = ModelTokenizer.Load(model.TokenizerPath!);
+            using var tokenizer = model.LoadTokenizer()!;
             tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, path);
         }
         var fileBytes = File.Exists(path) ? new FileInfo(path).Length : Directory.GetFiles(path).Sum(f => new FileInfo(f).Length);

@@ -42,7 +42,7 @@ public static class ReefCli
         }
         catch (Exception e)
         {
-            error.WriteLine($"reef: failed: {e.GetType().Name}: {e.Message}");
+            error.WriteLine($"reef: failed: {FailureKind.Describe(e)}");
             return ExitCodes.Failure;
         }
     }

@@ -21,12 +21,7 @@ public sealed class BackgroundJob<T>
     public T Result => _task.Result;
 
     /// <summary>Why it failed: bad input names the file and the problem; anything else its type and message.</summary>
-    public string? Error => _task.Exception?.InnerException switch
-    {
-        null => null,
-        InvalidInputException e => e.Message,
-        { } e => $"{e.GetType().Name}: {e.Message}",
-    };
+    public string? Error => _task.Exception?.InnerException is { } e ? FailureKind.Describe(e) : null;
 
     /// <summary>The failure's kind in a word, for a metric label (<see cref="FailureKind"/>).</summary>
     public string? ErrorKind => _task.Exception?.InnerException is { } e ? FailureKind.Of(e) : null;

@@ -29,11 +29,23 @@ public static class FailureKind
     public const string StoreUnavailable = "store_unavailable";
     public const string Timeout = "timeout";
 
+    /// <summary>
+    /// A failure in one line, for a user or a scan's list: bad input as it names itself; anything else its type and the first line
+    /// of its message (libtorch appends C++ frames to its messages; no frame is anything a user can act on).
+    /// </summary>
+    public static string Describe(Exception e)
+    {
+        if (e is InvalidInputException) return e.Message;
+        var message = e.Message;
+        var cut = message.IndexOfAny(['\r', '\n']);
+        return $"{e.GetType().Name}: {(cut >= 0 ? message[..cut] : message).Trim()}";
+    }
+
     public static string Of(Exception e) => e switch
     {
         Store.StoreUnavailableException => StoreUnavailable,
         TimeoutException => Timeout,
-        SafetensorsException => InvalidWeights,
+        SafetensorsException or InvalidWeightsException or Fingerprints.InvalidWeightsOutputException => InvalidWeights,
         InvalidInputException i when Path.GetFileName(i.File) == "config.json" =>
             i.Reason.StartsWith("unsupported", StringComparison.Ordinal) ? UnsupportedConfig : InvalidConfig,
         InvalidInputException => InvalidCheckpoint,

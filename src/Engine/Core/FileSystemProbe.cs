@@ -25,6 +25,11 @@ public static class FileSystemProbe
     [DllImport("libc", EntryPoint = "realpath", SetLastError = true)]
     static extern IntPtr RealPath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr resolved);
 
+    [DllImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    static extern long Seek(int descriptor, long offset, int whence);
+
+    const int SeekData = 3, SeekHole = 4;
+
     [DllImport("libc", EntryPoint = "free")]
     static extern void Free(IntPtr pointer);
 
@@ -73,6 +78,34 @@ public static class FileSystemProbe
         FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
         if (!info.Exists) return null;
         return (info.LinkTarget != null ? info.ResolveLinkTarget(returnFinalTarget: true)?.FullName : null) ?? Path.GetFullPath(path);
+    }
+
+    /// <summary>
+    /// How many of the <paramref name="length"/> bytes at <paramref name="start"/> of the open file lie in holes — bytes a sparse file
+    /// claims and the disk does not hold (lseek's SEEK_DATA/SEEK_HOLE). Zero where the file system cannot tell, or after
+    /// <paramref name="maxExtents"/> extents (a file cut into millions of them is not worth the walk).
+    /// </summary>
+    public static long HoleBytes(Microsoft.Win32.SafeHandles.SafeFileHandle file, long start, long length, int maxExtents = 4096)
+    {
+        if (!_native || length <= 0) return 0;
+        var descriptor = (int)file.DangerousGetHandle();
+        long end = start + length, holes = 0, at = start;
+        try
+        {
+            for (var extent = 0; at < end && extent < maxExtents; extent++)
+            {
+                var data = Seek(descriptor, at, SeekData);
+                // ENXIO: no data from here to the end of the file; any other failure: the file system cannot tell, assume data.
+                if (data < 0) return Marshal.GetLastPInvokeError() == 6 ? holes + (end - at) : holes;
+                if (data >= end) return holes + (end - at);
+                holes += data - at;
+                var hole = Seek(descriptor, data, SeekHole);
+                if (hole < 0) return holes;
+                at = hole;
+            }
+            return holes;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return 0; }
     }
 
     /// <summary>Whether <paramref name="path"/> is <paramref name="root"/> or below it (both resolved).</summary>

@@ -63,6 +63,26 @@ public static class InputFiles
             throw new InvalidInputException(path, $"{what} is {Size(size)}, over the limit of {Size(maxBytes)}{(limit != null ? $" ({limit})" : "")}");
     }
 
+    /// <summary>Tensors of this many bytes or more are checked for holes (smaller ones cost little to read, whatever they hold).</summary>
+    public const long HoleCheckBytes = 64L << 20;
+
+    /// <summary>
+    /// Memory and time follow the bytes on disk: a tensor that claims <see cref="HoleCheckBytes"/> or more, more than half of it a hole
+    /// of a sparse file, is refused before anything is read. Such a file claims gigabytes the disk does not hold — a 0-byte 16 GB
+    /// file would cost a minute to hash, a terabyte hours — and real weights are data, not holes.
+    /// </summary>
+    public static void CheckOnDisk(FileStream file, string path, IEnumerable<(string Name, long Start, long Length)> tensors)
+    {
+        foreach (var (name, start, length) in tensors)
+        {
+            if (length < HoleCheckBytes) continue;
+            var holes = FileSystemProbe.HoleBytes(file.SafeFileHandle, start, length);
+            if (holes > length / 2)
+                throw new InvalidInputException(path, $"tensor '{name}' claims {Size(length)}, of which {Size(holes)} are a hole of a sparse file, " +
+                                                      "not on disk: weights are data, and nothing is read from a file that claims what it does not hold");
+        }
+    }
+
     /// <summary>A byte count for people: 200.0 MB, 64.0 KiB.</summary>
     public static string Size(long bytes) => bytes switch
     {

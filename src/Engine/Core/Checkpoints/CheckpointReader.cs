@@ -27,7 +27,10 @@ public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? byt
 
     public string Path => checkpoint.Directory;
     public ModelConfig Config => checkpoint.Config;
-    public string? TokenizerPath => checkpoint.TokenizerPath;
+    public Tokenization.ModelTokenizer? LoadTokenizer() =>
+        checkpoint.TokenizerPath is { } path ? Tokenization.ModelTokenizer.Load(path, checkpoint.Limits.MaxTokenizerBytes) : null;
+
+    public int[]? ByteTokenIds() => checkpoint.TokenizerPath is { } path ? Weights.ByteAnchors.Read(path, checkpoint.Limits.MaxTokenizerBytes) : null;
     public InputLimits Limits => checkpoint.Limits;
     public long WeightBytes => checkpoint.WeightBytes;
     public IProgress<long>? Progress { get; set; } = bytesRead;
@@ -56,6 +59,18 @@ public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? byt
         _clock.Start();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var tensor = file.Read(entry, Stream(file), hash);
+        _digests[name] = hash.GetHashAndReset();
+        Count(entry.ByteLength);
+        _clock.Stop();
+        return tensor;
+    }
+
+    public Tensor ReadRows(string name, long[] rows)
+    {
+        var (file, entry) = Find(name);
+        _clock.Start();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var tensor = file.ReadRows(entry, Stream(file), rows, hash);
         _digests[name] = hash.GetHashAndReset();
         Count(entry.ByteLength);
         _clock.Stop();
@@ -99,6 +114,8 @@ public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? byt
             var part = (int)Math.Min(buffer.Length, left);
             try { stream.ReadExactly(buffer, 0, part); }
             catch (EndOfStreamException) { throw new InvalidInputException(file.Path, $"file ended while reading tensor '{entry.Name}'"); }
+            // Chunks are whole elements (ChunkBytes is a multiple of every dtype's size): checked as they pass.
+            WeightValues.Check(buffer.AsSpan(0, part), entry.Dtype, file.Path, entry.Name);
             hash.AppendData(buffer, 0, part);
             left -= part;
             Count(part);

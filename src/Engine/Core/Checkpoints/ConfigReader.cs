@@ -42,7 +42,7 @@ public static class ConfigReader
                 $"unsupported architecture '{named}'; supported: {string.Join(", ", Architectures.SupportedClassNames)}");
         }
         var config = arch == Architecture.Gpt2 ? ParseGpt2(path, c) : ParseRotary(path, c, arch.Value);
-        Check(path, config);
+        ModelLimits.Check(config, path);
         return config;
     }
 
@@ -132,19 +132,6 @@ public static class ConfigReader
             LowFreqFactor: scaling != null ? Double(scaling, "low_freq_factor") ?? 1.0 : 1.0,
             HighFreqFactor: scaling != null ? Double(scaling, "high_freq_factor") ?? 4.0 : 4.0,
             OriginalMaxPositions: scaling != null ? Int(scaling, "original_max_position_embeddings") ?? maxPositions : maxPositions);
-    }
-
-    static void Check(string path, ModelConfig m)
-    {
-        ModelLimits.CheckBounds(m, path);
-        if (m.Heads % m.KvHeads != 0)
-            throw new InvalidInputException(path, $"num_attention_heads {m.Heads} is not a multiple of num_key_value_heads {m.KvHeads}");
-        if (m.Rope != null && m.RotaryDim % 2 != 0)
-            throw new InvalidInputException(path, $"rotary dimension {m.RotaryDim} is odd");
-        if (m.Architecture == Architecture.Gpt2 && m.HiddenSize % m.Heads != 0)
-            throw new InvalidInputException(path, $"n_embd {m.HiddenSize} is not a multiple of n_head {m.Heads}");
-        if (!ActivationFunctions.IsKnown(m.Activation))
-            throw new InvalidInputException(path, $"unsupported activation '{m.Activation}'");
     }
 
     static int Required(string path, JsonObject c, string name) =>

@@ -18,8 +18,14 @@ public interface IWeightReader : IDisposable
     /// <summary>The model's config, checked against the model limits.</summary>
     ModelConfig Config { get; }
 
-    /// <summary>A tokenizer.json for the model, or null when there is none.</summary>
-    string? TokenizerPath { get; }
+    /// <summary>The model's tokenizer, or null when it has none; a malformed one is bad input naming the model's file.</summary>
+    Tokenization.ModelTokenizer? LoadTokenizer();
+
+    /// <summary>
+    /// The token id of each of the 256 byte tokens (−1 where the vocabulary has none), what the weight signature is read at; null
+    /// when the model has no tokenizer.
+    /// </summary>
+    int[]? ByteTokenIds();
 
     /// <summary>The limits the model was opened under.</summary>
     InputLimits Limits { get; }
@@ -44,6 +50,13 @@ public interface IWeightReader : IDisposable
 
     /// <summary>Reads tensor <paramref name="name"/> (Hugging Face naming) into a new CPU tensor. Each tensor may be read once.</summary>
     Tensor Read(string name);
+
+    /// <summary>
+    /// Reads rows <paramref name="rows"/> (ascending, distinct) of the matrix <paramref name="name"/> into a new [rows, width] tensor,
+    /// the rest of it streamed past (hashed and checked, never held): an embedding table costs the rows the probes use. Counts as
+    /// the tensor's one read.
+    /// </summary>
+    Tensor ReadRows(string name, long[] rows);
 
     /// <summary>Hashes every tensor not read yet and returns the content hash; nothing is read twice.</summary>
     string Finish();

@@ -74,6 +74,7 @@ public sealed class SafetensorsFile
 
         var dataStart = 8 + headerLength;
         var (tensors, metadata) = ParseHeader(path, json, dataStart, fileLength - dataStart);
+        InputFiles.CheckOnDisk(stream, path, tensors.Values.Select(t => (t.Name, t.Start, t.ByteLength)));
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         digest.AppendData(lengthBytes);
         digest.AppendData(header);
@@ -182,6 +183,49 @@ public sealed class SafetensorsFile
     static SafetensorsException Fail(string path, SafetensorsError error, string detail) => new(path, error, detail);
 
     /// <summary>
+    /// Reads rows <paramref name="rows"/> (ascending, distinct) of the 2-D tensor <paramref name="entry"/> into a new
+    /// [rows, width] tensor of its dtype; every byte of the tensor streams past once through a bounded buffer (hashed and checked),
+    /// so an embedding of any vocabulary costs the rows the probes use, not the table.
+    /// </summary>
+    public Tensor ReadRows(TensorEntry entry, FileStream stream, long[] rows, IncrementalHash? hash = null)
+    {
+        if (entry.Shape.Length != 2) throw new ArgumentException($"tensor '{entry.Name}' is not a matrix");
+        var rowBytes = checked(entry.Shape[1] * Dtypes.Size(entry.Dtype));
+        var tensor = empty([rows.Length, entry.Shape[1]], Dtypes.ToTorch(entry.Dtype));
+        try
+        {
+            var perChunk = Math.Max(1, ChunkBytes / rowBytes);
+            var buffer = new byte[perChunk * rowBytes];
+            stream.Seek(entry.Start, SeekOrigin.Begin);
+            var next = 0;
+            for (long at = 0; at < entry.Shape[0]; at += perChunk)
+            {
+                var count = Math.Min(perChunk, entry.Shape[0] - at);
+                var span = buffer.AsSpan(0, (int)(count * rowBytes));
+                stream.ReadExactly(span);
+                WeightValues.Check(span, entry.Dtype, Path, entry.Name);
+                hash?.AppendData(span);
+                for (; next < rows.Length && rows[next] < at + count; next++)
+                {
+                    using var row = tensor.select(0, next);
+                    span.Slice((int)((rows[next] - at) * rowBytes), (int)rowBytes).CopyTo(row.bytes);
+                }
+            }
+            return tensor;
+        }
+        catch (EndOfStreamException)
+        {
+            tensor.Dispose();
+            throw new InvalidInputException(Path, $"file ended while reading tensor '{entry.Name}'");
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Reads one tensor into a new CPU tensor of its own dtype, in chunks straight into the tensor's memory,
     /// feeding the bytes to <paramref name="hash"/> when given.
     /// </summary>
@@ -198,6 +242,7 @@ public sealed class SafetensorsFile
                 using var piece = flat.narrow(0, at, Math.Min(perChunk, entry.ElementCount - at));
                 var span = piece.bytes;
                 stream.ReadExactly(span);
+                WeightValues.Check(span, entry.Dtype, Path, entry.Name);
                 hash?.AppendData(span);
             }
             return tensor;

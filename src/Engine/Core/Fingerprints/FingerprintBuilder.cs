@@ -32,10 +32,11 @@ public static class FingerprintBuilder
         ProbeRequirements.CheckForFingerprint(probes);
         using var reader = IWeightReader.Open(checkpointPath, limits);
         var config = reader.Plan().Config;
-        using var tokenizer = probes.IsPreTokenized || reader.TokenizerPath == null ? null : ModelTokenizer.Load(reader.TokenizerPath, reader.Limits.MaxTokenizerBytes);
+        using var tokenizer = probes.IsPreTokenized ? null : reader.LoadTokenizer();
         var tokens = TokenizedProbes.Create(probes, tokenizer, config.MaxPositions, config.VocabSize, reader.Path);
 
         var pass = CheckpointPass.Run(reader, tokens, compute, batchSize, weightSignature: false, progress);
+        ActivationChecks.Check(pass.Activations!, reader.Path);
         var identity = new ModelIdentity(checkpointPath, pass.ContentHash, Architectures.ClassName(config.Architecture),
             config.Layers, config.HiddenSize, config.ParameterCount);
         return Checked(new CaptureResult(pass.Activations!, identity, tokens, probes, pass.ReadTime, pass.Elapsed - pass.ReadTime), contentHash);

@@ -152,6 +152,11 @@ public static class FingerprintFile
         return (header.ProbeHash, header.Count);
     }
 
+    /// <summary>Whether any value of a Gram (float32 or float16 bits) is other than ±0.</summary>
+    static bool HasValue(ReadOnlySpan<byte> gram, int valueBytes) => valueBytes == 4
+        ? MemoryMarshal.Cast<byte, uint>(gram).IndexOfAnyExcept(0u, 0x8000_0000u) >= 0
+        : MemoryMarshal.Cast<byte, ushort>(gram).IndexOfAnyExcept((ushort)0, (ushort)0x8000) >= 0;
+
     static (Header Header, Preprocessing[] Preprocessings, int DataStart) Verify(byte[] bytes, string path)
     {
         if (bytes.Length < 16 + 32 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
@@ -214,6 +219,14 @@ public static class FingerprintFile
             var values = MemoryMarshal.Cast<byte, Half>(body[start..]);
             for (var i = 0; i < values.Length; i++)
                 if (!Half.IsFinite(values[i])) throw new InvalidInputException(path, Where(i, (float)values[i]));
+        }
+        // A Gram of zeros says the model's hidden states did not vary: nothing to compare, whatever CKA would print.
+        for (var g = 0; g < grams; g++)
+        {
+            var gram = body.Slice(start + (int)(g * perGram * valueBytes), (int)(perGram * valueBytes));
+            if (!HasValue(gram, valueBytes))
+                throw new InvalidInputException(path, $"cannot be judged: its {preprocessings[g / header.Layers].ToString().ToLowerInvariant()} Gram of layer {g % header.Layers} " +
+                                                      "is zero (the model's hidden states do not vary across the probe statements)");
         }
         return (header, preprocessings, start);
     }

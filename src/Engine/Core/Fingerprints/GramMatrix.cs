@@ -24,7 +24,7 @@ public static class GramMatrix
             std = where(std.gt(zero), std, ones_like(std));
             centered = centered / std;
         }
-        var gram = centered.matmul(centered.T).to(ScalarType.Float32).contiguous();
+        var gram = centered.MatMul(centered.T).to(ScalarType.Float32).contiguous();
         return MemoryMarshal.Cast<byte, float>(gram.bytes).ToArray();
     }
 }

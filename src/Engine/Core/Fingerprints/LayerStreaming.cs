@@ -26,6 +26,11 @@ public static class LayerStreaming
         var decoder = new Decoder(config, layout);
         int n = probes.Ids.Count, width = config.HiddenSize;
         var result = Enumerable.Range(0, layers).Select(_ => new float[(long)n * width]).ToArray();
+        // Only the embedding rows the probes (and the signature's byte tokens) use are held, renumbered 0..k−1: a vocabulary of any
+        // size costs what the probes touch, and the table streams past once.
+        var rows = probes.Ids.SelectMany(ids => ids).Select(id => (long)id).Concat(signature?.AnchorRows ?? []).Distinct().Order().ToArray();
+        var rowOf = rows.Select((id, i) => (id, (long)i)).ToDictionary();
+        probes = probes with { Ids = probes.Ids.Select(ids => ids.Select(id => (int)rowOf[id]).ToArray()).ToList() };
         var batches = ActivationCapture.Batches(probes, batchSize);
         var states = new Tensor?[batches.Count];
         var lasts = new Tensor?[batches.Count];
@@ -36,10 +41,11 @@ public static class LayerStreaming
             using (inference_mode())
             {
                 // The embedding table is read once, gathered for every batch and freed before the first block.
-                using (var table = DecoderWeights.ReadConverted(reader, layout.EmbedTokens + ".weight", compute))
-                using (var positions = layout.EmbedPositions is { } p ? DecoderWeights.ReadConverted(reader, p + ".weight", compute) : null)
+                using (var table = DecoderWeights.ReadRowsConverted(reader, layout.EmbedTokens + ".weight", rows, compute))
+                using (var positions = layout.EmbedPositions is { } p
+                           ? DecoderWeights.ReadRowsConverted(reader, p + ".weight", Enumerable.Range(0, probes.MaxTokens).Select(i => (long)i).ToArray(), compute) : null)
                 {
-                    signature?.Embedding(table);
+                    signature?.Embedding(table, rowOf);
                     for (var b = 0; b < batches.Count; b++)
                     {
                         using var scope = NewDisposeScope();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Reef.Engine.Checkpoints;
 
 namespace Reef.Engine.Gguf;
 
@@ -59,6 +60,17 @@ public sealed class GgufFile
 
     /// <summary>An integer value, or null when absent.</summary>
     public long? Integer(string key) => Metadata.TryGetValue(key, out var v) ? v as long? ?? throw Wrong(key, "an integer") : null;
+
+    /// <summary>
+    /// A count or size (an integer of any GGUF integer type that fits a positive int), or null when absent: a value of another
+    /// type, or one out of range (a uint64 of 2³² + 2 is not 2), is refused, never cast.
+    /// </summary>
+    public int? Count(string key) => Integer(key) switch
+    {
+        null => null,
+        > 0 and <= int.MaxValue and var n => (int)n,
+        var n => throw new InvalidInputException(Path, $"metadata '{key}' is {n}, not a count from 1 to {int.MaxValue}"),
+    };
 
     /// <summary>A number (integer or float), or null when absent.</summary>
     public double? Number(string key) => Metadata.TryGetValue(key, out var v)
@@ -158,6 +170,7 @@ public sealed class GgufFile
                 throw new InvalidInputException(path, $"tensor '{t.Name}' overlaps tensor '{previous.Name}'");
             previous = t;
         }
+        InputFiles.CheckOnDisk(stream, path, tensors.Select(t => (t.Name, t.Start, t.ByteLength)));
         return new GgufFile(path, version, fileLength, dataStart, alignment, metadata, tensors);
     }
 
@@ -189,9 +202,52 @@ public sealed class GgufFile
                 var bytes = buffer.AsSpan(0, count * blockBytes);
                 try { stream.ReadExactly(bytes); }
                 catch (EndOfStreamException) { throw new InvalidInputException(Path, $"file ended while reading tensor '{tensor.Name}'"); }
+                WeightValues.Check(bytes, tensor.Type, Path, tensor.Name);
                 hash?.AppendData(bytes);
                 using var slice = flat.narrow(0, at * perBlock, (long)count * perBlock);
                 GgmlDequantizer.Dequantize(tensor.Type, bytes, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(slice.bytes));
+            }
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads rows <paramref name="rows"/> (ascending, distinct) of the matrix <paramref name="tensor"/> dequantized into a new float32
+    /// [rows, width] tensor; the whole tensor streams past once, a slice of whole rows at a time, fed to <paramref name="hash"/> and
+    /// checked, so an embedding of any vocabulary costs the rows the probes use.
+    /// </summary>
+    public TorchSharp.torch.Tensor ReadRowsFloat32(GgufTensorInfo tensor, Stream stream, long[] rows, System.Security.Cryptography.IncrementalHash? hash = null)
+    {
+        if (tensor.Dimensions.Length != 2) throw new ArgumentException($"tensor '{tensor.Name}' is not a matrix");
+        var (perBlock, blockBytes) = GgmlTypes.Layout(tensor.Type)!.Value;
+        var width = tensor.Dimensions[0];
+        var rowBytes = checked(width / perBlock * blockBytes);
+        var result = TorchSharp.torch.empty([rows.Length, width], TorchSharp.torch.ScalarType.Float32);
+        try
+        {
+            var perSlice = Math.Max(1, ReadBufferBytes / rowBytes);
+            var buffer = new byte[perSlice * rowBytes];
+            stream.Seek(tensor.Start, SeekOrigin.Begin);
+            var next = 0;
+            for (long at = 0; at < tensor.Dimensions[1]; at += perSlice)
+            {
+                var count = Math.Min(perSlice, tensor.Dimensions[1] - at);
+                var bytes = buffer.AsSpan(0, (int)(count * rowBytes));
+                try { stream.ReadExactly(bytes); }
+                catch (EndOfStreamException) { throw new InvalidInputException(Path, $"file ended while reading tensor '{tensor.Name}'"); }
+                WeightValues.Check(bytes, tensor.Type, Path, tensor.Name);
+                hash?.AppendData(bytes);
+                for (; next < rows.Length && rows[next] < at + count; next++)
+                {
+                    using var row = result.select(0, next);
+                    GgmlDequantizer.Dequantize(tensor.Type, bytes.Slice((int)((rows[next] - at) * rowBytes), (int)rowBytes),
+                        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(row.bytes));
+                }
             }
             return result;
         }
@@ -210,22 +266,26 @@ public sealed class GgufFile
     {
         using var content = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         content.AppendData("gguf\n"u8);
-        content.AppendData(Digest(stream, 0, DataStart));
+        content.AppendData(Digest(stream, 0, DataStart, tensor: null));
         foreach (var t in TensorList.OrderBy(t => t.Start))
-            content.AppendData(digests.TryGetValue(t.Name, out var d) ? d : Digest(stream, t.Start, t.ByteLength));
+            content.AppendData(digests.TryGetValue(t.Name, out var d) ? d : Digest(stream, t.Start, t.ByteLength, t));
         return Convert.ToHexStringLower(content.GetHashAndReset());
     }
 
-    byte[] Digest(Stream stream, long start, long length)
+    /// <summary>SHA-256 of <paramref name="length"/> bytes at <paramref name="start"/>; a tensor's values are checked as they pass.</summary>
+    byte[] Digest(Stream stream, long start, long length, GgufTensorInfo? tensor)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
+        // Whole blocks per chunk, so that each chunk can be checked on its own.
+        var block = tensor != null ? GgmlTypes.Layout(tensor.Type)!.Value.Bytes : 1;
+        var buffer = new byte[Math.Max(1, (1 << 20) / block) * block];
         stream.Seek(start, SeekOrigin.Begin);
         for (var left = length; left > 0;)
         {
             var part = (int)Math.Min(buffer.Length, left);
             try { stream.ReadExactly(buffer, 0, part); }
             catch (EndOfStreamException) { throw new InvalidInputException(Path, "file ended while hashing it"); }
+            if (tensor != null) WeightValues.Check(buffer.AsSpan(0, part), tensor.Type, Path, tensor.Name);
             hash.AppendData(buffer, 0, part);
             left -= part;
         }

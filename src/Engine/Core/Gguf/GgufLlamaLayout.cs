@@ -53,35 +53,42 @@ public static class GgufLlamaLayout
         yield return ("llama.vocab_size", (uint)c.VocabSize);
     }
 
-    /// <summary>The config of a Llama GGUF file, from its metadata and tensor shapes.</summary>
+    /// <summary>The names of the config's fields in a Llama GGUF file's metadata, for errors.</summary>
+    public static readonly ConfigKeys Keys = ConfigKeys.Gguf(Architecture);
+
+    /// <summary>
+    /// The config of a Llama GGUF file, from its metadata and tensor shapes: every value read with its type checked, and the
+    /// whole held to the rules a config.json meets (<see cref="ModelLimits.Check"/>) before anything is built from it.
+    /// </summary>
     public static ModelConfig Config(GgufFile file)
     {
-        int Required(string key)
-        {
-            var value = file.Integer(key) ?? throw new InvalidInputException(file.Path, $"metadata '{key}' is missing");
-            return value is > 0 and <= int.MaxValue ? (int)value : throw new InvalidInputException(file.Path, $"metadata '{key}' is {value}");
-        }
-        var hidden = Required("llama.embedding_length");
-        var heads = Required("llama.attention.head_count");
-        var kvHeads = file.Integer("llama.attention.head_count_kv") is { } kv ? (int)kv : heads;
-        var headDim = file.Integer("llama.attention.key_length") is { } k ? (int)k : hidden / heads;
+        int Required(string key) => file.Count(key) ?? throw new InvalidInputException(file.Path, $"metadata '{key}' is missing");
+        var hidden = Required(Keys.HiddenSize);
+        var heads = Required(Keys.Heads);
+        var kvHeads = file.Count(Keys.KvHeads) ?? heads;
+        var headDim = file.Count(Keys.HeadDim) ?? hidden / heads;
         var embedding = file.Tensors.GetValueOrDefault("token_embd.weight")
                         ?? throw new InvalidInputException(file.Path, "has no tensor 'token_embd.weight'");
-        var maxPositions = Required("llama.context_length");
+        if (embedding.Shape.Length != 2 || embedding.Shape[0] is <= 0 or > ModelLimits.MaxVocabSize)
+            throw new InvalidInputException(file.Path, $"tensor 'token_embd.weight' has shape [{string.Join(", ", embedding.Shape)}], not [vocabulary of 1 to {ModelLimits.MaxVocabSize}, width]");
+        var maxPositions = Required(Keys.MaxPositions);
         var ropeType = file.String("llama.rope.scaling.type") ?? "none";
         if (ropeType is not ("none" or "linear"))
             throw new InvalidInputException(file.Path, $"unsupported rope scaling '{ropeType}' (none and linear are read)");
-        var factor = file.Number("llama.rope.scaling.factor") ?? 1;
-        return new ModelConfig
+        var factor = file.Number(Keys.RopeFactor) ?? 1;
+        var config = new ModelConfig
         {
-            Architecture = Models.Architecture.Llama, HiddenSize = hidden, IntermediateSize = Required("llama.feed_forward_length"),
-            Layers = Required("llama.block_count"), Heads = heads, KvHeads = kvHeads, HeadDim = headDim,
+            Architecture = Models.Architecture.Llama, HiddenSize = hidden, IntermediateSize = Required(Keys.IntermediateSize),
+            Layers = Required(Keys.Layers), Heads = heads, KvHeads = kvHeads, HeadDim = headDim,
             VocabSize = (int)embedding.Shape[0], MaxPositions = maxPositions,
-            NormEps = file.Number("llama.attention.layer_norm_rms_epsilon") ?? throw new InvalidInputException(file.Path, "metadata 'llama.attention.layer_norm_rms_epsilon' is missing"),
-            Rope = new RopeSettings(file.Number("llama.rope.freq_base") ?? 10000, ropeType == "linear" ? "linear" : "default", factor, 1, 4, maxPositions),
-            AttentionBias = file.Tensors.ContainsKey("blk.0.attn_q.bias"), MlpBias = false,
+            NormEps = file.Number(Keys.NormEps) ?? throw new InvalidInputException(file.Path, $"metadata '{Keys.NormEps}' is missing"),
+            Rope = new RopeSettings(file.Number(Keys.RopeTheta) ?? 10000, ropeType == "linear" ? "linear" : "default", factor, 1, 4, maxPositions),
+            // Biases are not read (a file with them is refused for its unknown tensors), as llama.cpp's llama architecture has none.
+            AttentionBias = false, MlpBias = false,
             TieWordEmbeddings = !file.Tensors.ContainsKey("output.weight"), Activation = "silu",
         };
+        ModelLimits.Check(config, file.Path, Keys);
+        return config;
     }
 
     /// <summary>

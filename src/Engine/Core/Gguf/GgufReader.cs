@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Reef.Engine.Checkpoints;
 using Reef.Engine.Models;
+using Reef.Engine.Tokenization;
 using static TorchSharp.torch;
 
 namespace Reef.Engine.Gguf;
@@ -26,7 +27,6 @@ public sealed class GgufReader : IWeightReader
     readonly DecoderPlan _whole;
     FileStream? _stream;
     byte[]? _buffer;
-    string? _tokenizer;
 
     GgufReader(GgufFile file, ModelConfig config, InputLimits limits)
     {
@@ -50,7 +50,6 @@ public sealed class GgufReader : IWeightReader
         if (architecture != GgufLlamaLayout.Architecture)
             throw new InvalidInputException(path, $"GGUF architecture '{architecture}' is not read (llama is)");
         var config = GgufLlamaLayout.Config(file);
-        ModelLimits.CheckBounds(config, path);
         var reader = new GgufReader(file, config, limits);
         var shapes = new WeightPlan(config, FamilyLayout.For(Architecture.Llama)).All().ToDictionary(t => t.Name, t => t.Shape);
         foreach (var (hf, gguf) in reader._names)
@@ -59,6 +58,12 @@ public sealed class GgufReader : IWeightReader
             if (!info.Shape.SequenceEqual(shapes[hf]))
                 throw new InvalidInputException(path, $"tensor '{gguf}' has shape [{string.Join(", ", info.Shape)}] but the metadata implies [{string.Join(", ", shapes[hf])}]");
         }
+        // As llama.cpp's loader does ("wrong number of tensors"): a tensor the architecture has no use for is refused, not hashed
+        // through or guessed at (a Llama 3 rope_freqs tensor changes the model's function, which this reader would miss).
+        var known = reader._names.Values.ToHashSet(StringComparer.Ordinal);
+        if (file.TensorList.FirstOrDefault(t => !known.Contains(t.Name)) is { } unknown)
+            throw new InvalidInputException(path, $"tensor '{unknown.Name}' is not part of a {GgufLlamaLayout.Architecture} model as ReefCluster reads it " +
+                                                  $"({file.TensorList.Count} tensors, {known.Count} expected)");
         return reader;
     }
 
@@ -74,16 +79,15 @@ public sealed class GgufReader : IWeightReader
 
     public IProgress<long>? Progress { get; set; }
 
-    /// <summary>The tokenizer rebuilt from the metadata as a tokenizer.json (Hugging Face tokenizers reads files), written once.</summary>
-    public string? TokenizerPath
+    /// <summary>The tokenizer rebuilt from the metadata, its every claim checked against the model first.</summary>
+    public ModelTokenizer? LoadTokenizer() => ModelTokenizer.FromJson(GgufTokenizer.ToTokenizerJson(_file, Config.VocabSize, Limits.MaxTokenizerBytes), Path);
+
+    public int[]? ByteTokenIds()
     {
-        get
-        {
-            if (_tokenizer != null) return _tokenizer;
-            var json = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"reef-gguf-tokenizer-{Guid.NewGuid():N}.json");
-            System.IO.File.WriteAllText(json, GgufTokenizer.ToTokenizerJson(_file).ToJsonString());
-            return _tokenizer = json;
-        }
+        var tokens = GgufTokenizer.Tokens(_file, Config.VocabSize, Limits.MaxTokenizerBytes);
+        var ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
+        for (var id = 0; id < tokens.Length; id++) ids.TryAdd(tokens[id], id);
+        return Weights.ByteAnchors.Of(ids);
     }
 
     public DecoderPlan Plan(int? lastLayer = null) =>
@@ -108,6 +112,26 @@ public sealed class GgufReader : IWeightReader
             if (!isQ && !name.EndsWith("k_proj.weight", StringComparison.Ordinal)) return weight;
             using var stored = weight;
             return GgufLlamaLayout.FromGguf(stored, isQ ? Config.Heads : Config.KvHeads);
+        }
+        finally { _clock.Stop(); }
+    }
+
+    public Tensor ReadRows(string name, long[] rows)
+    {
+        var gguf = _names.GetValueOrDefault(name) ?? throw new InvalidInputException(Path, $"has no tensor for '{name}'");
+        if (_digests.ContainsKey(gguf)) throw new InvalidOperationException($"tensor '{gguf}' of {Path} was read twice in one pass");
+        // Q and K rows are in llama.cpp's order: rows of them would need the permutation undone first, and nothing asks for them.
+        if (name.EndsWith("q_proj.weight", StringComparison.Ordinal) || name.EndsWith("k_proj.weight", StringComparison.Ordinal))
+            throw new ArgumentException($"rows of '{name}' are not read on their own");
+        var info = _file.Tensors[gguf];
+        _clock.Start();
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var rowsRead = _file.ReadRowsFloat32(info, Stream(), rows, hash);
+            _digests[gguf] = hash.GetHashAndReset();
+            Count(info.ByteLength);
+            return rowsRead;
         }
         finally { _clock.Stop(); }
     }
@@ -151,7 +175,5 @@ public sealed class GgufReader : IWeightReader
     {
         _stream?.Dispose();
         _stream = null;
-        if (_tokenizer != null) System.IO.File.Delete(_tokenizer);
-        _tokenizer = null;
     }
 }

@@ -3,7 +3,11 @@ using System.Text;
 namespace Reef.Engine.Gguf;
 
 /// <summary>A tensor to write: its PyTorch-order shape, ggml type and the type's bytes.</summary>
-public sealed record GgufTensorData(string Name, long[] Shape, GgmlType Type, byte[] Data);
+public sealed record GgufTensorData(string Name, long[] Shape, GgmlType Type, byte[] Data)
+{
+    /// <summary>Bytes the tensor takes in the file: its data's, or more, the rest left a hole (sparse files of any claimed size, for tests).</summary>
+    public long ByteLength { get; init; } = Data.LongLength;
+}
 
 /// <summary>
 /// Writes GGUF version 3 files: metadata in the given order and typed by the CLR value (uint → UINT32, int → INT32,
@@ -35,16 +39,19 @@ public static class GgufWriter
             w.Write((uint)t.Type);
             w.Write((ulong)offset);
             offsets.Add(offset);
-            offset = (offset + t.Data.Length + alignment - 1) / alignment * alignment;
+            offset = (offset + t.ByteLength + alignment - 1) / alignment * alignment;
         }
         Pad(w, alignment);
         var dataStart = stream.Position;
         for (var i = 0; i < tensors.Count; i++)
         {
-            while (stream.Position < dataStart + offsets[i]) w.Write((byte)0);
+            w.Flush();
+            // Padding and holes are left unwritten: the file system reads them as zeros, and a claimed terabyte costs no disk.
+            stream.Seek(dataStart + offsets[i], SeekOrigin.Begin);
             w.Write(tensors[i].Data);
         }
-        Pad(w, alignment);
+        w.Flush();
+        stream.SetLength(dataStart + offset);
     }
 
     static void Pad(BinaryWriter w, int alignment)

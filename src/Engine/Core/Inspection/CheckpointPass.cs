@@ -39,6 +39,8 @@ public static class CheckpointPass
     {
         if (weightEvidence && probes != null) throw new ArgumentException("weight evidence is read without probes, from the stored weights", nameof(weightEvidence));
         var config = reader.Plan().Config;
+        // A pass without probes holds blocks in their stored dtype (dequantized GGUF blocks in float32).
+        MemoryBudget.CheckBlockFits(config, compute, reader.Path, probes == null ? 4 : null);
         var clock = Stopwatch.StartNew();
         WeightSignatureBuilder? signature = null;
         string? noSignature = null;

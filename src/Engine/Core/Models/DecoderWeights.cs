@@ -73,9 +73,14 @@ public sealed class DecoderWeights : IDisposable
     }
 
     /// <summary>Reads one tensor and converts it to the compute dtype and device, holding the stored form no longer than that.</summary>
-    public static Tensor ReadConverted(IWeightReader reader, string name, ComputeOptions compute)
+    public static Tensor ReadConverted(IWeightReader reader, string name, ComputeOptions compute) => Converted(reader.Read(name), compute);
+
+    /// <summary>Reads rows <paramref name="rows"/> of a matrix (<see cref="IWeightReader.ReadRows"/>) converted to the compute dtype and device.</summary>
+    public static Tensor ReadRowsConverted(IWeightReader reader, string name, long[] rows, ComputeOptions compute) =>
+        Converted(reader.ReadRows(name, rows), compute);
+
+    static Tensor Converted(Tensor raw, ComputeOptions compute)
     {
-        var raw = reader.Read(name);
         var converted = raw.to(compute.Dtype, compute.Device);
         if (!ReferenceEquals(converted, raw)) raw.Dispose();
         return converted;

@@ -12,12 +12,28 @@ public static class MemoryBudget
 
     /// <summary>Bytes the decoder's weights (embeddings and blocks) take in the compute dtype.</summary>
     public static long WholeModelBytes(ModelConfig config, ComputeOptions compute) =>
-        checked(config.ParameterCount * compute.Dtype switch
-        {
-            TorchSharp.torch.ScalarType.Float64 => 8,
-            TorchSharp.torch.ScalarType.BFloat16 or TorchSharp.torch.ScalarType.Float16 => 2,
-            _ => 4,
-        });
+        checked(config.ParameterCount * BytesPerValue(compute));
+
+    /// <summary>
+    /// Throws, naming <paramref name="path"/> and the budget, when one decoder block in <paramref name="bytesPerValue"/>-byte values
+    /// does not fit <see cref="ComputeOptions.MaxMemoryBytes"/>: streaming holds a block at a time, so such a model cannot be run
+    /// within the budget at all. Checked before anything is read, so a file claiming terabytes costs nothing.
+    /// </summary>
+    public static void CheckBlockFits(ModelConfig config, ComputeOptions compute, string path, int? bytesPerValue = null)
+    {
+        var budget = compute.MaxMemoryBytes ?? Default;
+        var block = checked(config.MacsPerToken / config.Layers * (bytesPerValue ?? BytesPerValue(compute)));
+        if (block > budget)
+            throw new InvalidInputException(path, $"one decoder block of it takes {InputFiles.Size(block)}, over the memory budget of " +
+                                                  $"{InputFiles.Size(budget)} (--max-memory): it cannot be run block by block within it");
+    }
+
+    static int BytesPerValue(ComputeOptions compute) => compute.Dtype switch
+    {
+        TorchSharp.torch.ScalarType.Float64 => 8,
+        TorchSharp.torch.ScalarType.BFloat16 or TorchSharp.torch.ScalarType.Float16 => 2,
+        _ => 4,
+    };
 
     /// <summary>Whether the model must be streamed: its weights do not fit <see cref="ComputeOptions.MaxMemoryBytes"/>.</summary>
     public static bool MustStream(ModelConfig config, ComputeOptions compute) =>

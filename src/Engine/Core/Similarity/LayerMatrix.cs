@@ -16,7 +16,7 @@ public static class LayerMatrix
         // The packed features a registry tile multiplies: the same numbers at half the work.
         using var fa = PackedKernelFeatures.Build(a, kernel, preprocessing);
         using var fb = PackedKernelFeatures.Build(b, kernel, preprocessing);
-        using var product = fa.matmul(fb.T).contiguous();
+        using var product = fa.MatMul(fb.T).contiguous();
         var values = MemoryMarshal.Cast<byte, double>(product.bytes);
         var result = new double[a.Layers, b.Layers];
         for (var i = 0; i < a.Layers; i++)

@@ -25,7 +25,7 @@ public static class RegistryTile
         using var scope = NewDisposeScope();
         var rowFeatures = Stack(rows, kernel, preprocessing);
         var colFeatures = ReferenceEquals(rows, cols) ? rowFeatures : Stack(cols, kernel, preprocessing);
-        var product = rowFeatures.matmul(colFeatures.T).contiguous();
+        var product = rowFeatures.MatMul(colFeatures.T).contiguous();
         var values = MemoryMarshal.Cast<byte, float>(product.bytes).ToArray();
         var width = (int)colFeatures.shape[0];
 

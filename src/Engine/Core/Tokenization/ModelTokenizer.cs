@@ -26,6 +26,39 @@ public sealed class ModelTokenizer : IDisposable
         }
     }
 
+    /// <summary>
+    /// A tokenizer.json made in memory (from a GGUF file's vocabulary), loaded by the library, which reads only files. The document
+    /// goes into a temporary file that is unlinked before the library opens it by its descriptor (<c>/proc/self/fd</c>), so nothing
+    /// is left in the temp folder however the process ends; errors name <paramref name="source"/>, the file the vocabulary came from.
+    /// </summary>
+    public static ModelTokenizer FromJson(System.Text.Json.Nodes.JsonObject document, string source)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"reef-tokenizer-{Guid.NewGuid():N}.json");
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        var byDescriptor = $"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}";
+        var unlinked = false;
+        try
+        {
+            if (OperatingSystem.IsLinux() && File.Exists(byDescriptor))
+            {
+                File.Delete(path);
+                unlinked = true;
+            }
+            using (var writer = new System.Text.Json.Utf8JsonWriter(stream)) document.WriteTo(writer);
+            stream.Flush();
+            return new ModelTokenizer(new Tokenizers.DotNet.Tokenizer(unlinked ? byDescriptor : path));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not InvalidInputException)
+        {
+            throw new InvalidInputException(source, $"its tokenizer could not be loaded by Hugging Face tokenizers ({e.Message})");
+        }
+        finally
+        {
+            stream.Dispose();
+            if (!unlinked) File.Delete(path);
+        }
+    }
+
     /// <summary>Token ids of <paramref name="text"/>, special tokens included.</summary>
     public int[] Encode(string text) => _tokenizer.Encode(text).Select(id => (int)id).ToArray();
 

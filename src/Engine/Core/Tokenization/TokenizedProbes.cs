@@ -21,8 +21,8 @@ public sealed record TokenizedProbes(IReadOnlyList<int[]> Ids, int Truncated, in
             else throw new InvalidInputException(modelPath, "has no tokenizer.json; give pre-tokenized probes ({\"ids\": [...]} JSONL) with --probes");
             if (tokens.Length == 0)
                 throw new InvalidInputException(probes.Source, $"statement {ids.Count + 1} tokenizes to nothing");
-            if (tokens.Any(t => t >= vocabSize))
-                throw new InvalidInputException(probes.Source, $"statement {ids.Count + 1} has token ids beyond the model's vocab_size {vocabSize}");
+            if (tokens.Any(t => t < 0 || t >= vocabSize))
+                throw new InvalidInputException(probes.Source, $"statement {ids.Count + 1} has token ids outside the model's vocabulary of {vocabSize}");
             if (tokens.Length > contextLength)
             {
                 tokens = tokens[^contextLength..];

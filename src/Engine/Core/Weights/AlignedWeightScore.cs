@@ -68,7 +68,7 @@ public static class AlignedWeightScore
         {
             using var za = tensor(Standardized(a, shared)).view(shared.Length, d);
             using var zb = tensor(Standardized(b, shared)).view(shared.Length, d);
-            values = za.T.matmul(zb).data<double>().ToArray();
+            values = za.T.MatMul(zb).data<double>().ToArray();
         }
         var gain = new double[d, d];
         for (var i = 0; i < d; i++)

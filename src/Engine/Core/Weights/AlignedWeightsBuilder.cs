@@ -88,18 +88,18 @@ public sealed class AlignedWeightsBuilder
         rank = (int)Math.Min(rank, d);
         Tensor u, s;
         if (d * d <= ExactEntries)
-            (u, s, _) = linalg.svd(left.to(ScalarType.Float64).matmul(right.to(ScalarType.Float64)), fullMatrices: false);
+            (u, s, _) = linalg.svd(left.to(ScalarType.Float64).MatMul(right.to(ScalarType.Float64)), fullMatrices: false);
         else
         {
-            Tensor Times(Tensor x) => left.matmul(right.matmul(x));
-            Tensor TransposeTimes(Tensor y) => right.T.matmul(left.T.matmul(y));
+            Tensor Times(Tensor x) => left.MatMul(right.MatMul(x));
+            Tensor TransposeTimes(Tensor y) => right.T.MatMul(left.T.MatMul(y));
             var generator = new Generator((ulong)(0xA1167_0000L + 2 * d + seed));
             var omega = randn([d, Math.Min(rank + Oversample, d)], ScalarType.Float32, generator: generator);
             var (q, _) = linalg.qr(Times(omega));
             for (var i = 0; i < PowerIterations; i++)
                 (q, _) = linalg.qr(Times(TransposeTimes(q)));
             var (ub, sb, _) = linalg.svd(TransposeTimes(q).T.to(ScalarType.Float64), fullMatrices: false);
-            (u, s) = (q.to(ScalarType.Float64).matmul(ub), sb);
+            (u, s) = (q.to(ScalarType.Float64).MatMul(ub), sb);
         }
         return u.narrow(1, 0, rank).mul(s.narrow(0, 0, rank).unsqueeze(0));
     }

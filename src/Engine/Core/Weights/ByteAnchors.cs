@@ -19,7 +19,6 @@ public static class ByteAnchors
     public static int[] Read(string tokenizerJson, long? maxBytes = null)
     {
         using var document = ParseTokenizer(tokenizerJson, maxBytes ?? InputLimits.Default.MaxTokenizerBytes);
-        var ids = Enumerable.Repeat(-1, Count).ToArray();
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("model", out var model)
             || model.ValueKind != JsonValueKind.Object || !model.TryGetProperty("vocab", out var vocab))
             throw new InvalidInputException(tokenizerJson, "has no model.vocab");
@@ -40,8 +39,15 @@ public static class ByteAnchors
         {
             throw new InvalidInputException(tokenizerJson, $"model.vocab is malformed ({e.Message})");
         }
+        return Of(lookup);
+    }
+
+    /// <summary>Token id of each byte in a vocabulary given as a token → id map, -1 where it has none.</summary>
+    public static int[] Of(IReadOnlyDictionary<string, int> vocabulary)
+    {
+        var ids = Enumerable.Repeat(-1, Count).ToArray();
         for (var b = 0; b < Count; b++)
-            if (lookup.TryGetValue($"<0x{b:X2}>", out var id) || lookup.TryGetValue(Symbols[b], out id)) ids[b] = id;
+            if (vocabulary.TryGetValue($"<0x{b:X2}>", out var id) || vocabulary.TryGetValue(Symbols[b], out id)) ids[b] = id;
         return ids;
     }
 

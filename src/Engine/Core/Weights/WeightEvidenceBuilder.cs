@@ -66,9 +66,9 @@ public sealed class WeightEvidenceBuilder : IDisposable
             var slice = w.narrow(0, at, Math.Min(RowsPerSlice, rows - at)).to(ScalarType.Float64);
             zeros += slice.eq(zero).sum().item<long>();
             squares += slice.square().sum().item<double>();
-            parts.Add(v.T.matmul(slice.T));
+            parts.Add(v.T.MatMul(slice.T));
         }
-        var sketch = cat(parts, 1).matmul(Map(rows, role: 0)).to(ScalarType.Float32).contiguous();
+        var sketch = cat(parts, 1).MatMul(Map(rows, role: 0)).to(ScalarType.Float32).contiguous();
         MemoryMarshal.Cast<byte, float>(sketch.bytes).CopyTo(_sketch.AsSpan(cell * WeightEvidence.SketchCells, WeightEvidence.SketchCells));
         _zeros[cell] = (float)(zeros / (double)(rows * columns));
         _norms[cell] = (float)Math.Sqrt(squares);

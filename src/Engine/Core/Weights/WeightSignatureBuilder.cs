@@ -35,22 +35,20 @@ public sealed class WeightSignatureBuilder : IDisposable
     }
 
     /// <summary>
-    /// A builder for <paramref name="model"/>, or null with the reason when it cannot give a signature (no tokenizer.json to
-    /// find the byte tokens in, or too few of them in its vocabulary).
+    /// A builder for <paramref name="model"/>, or null with the reason when it cannot give a signature (no tokenizer to find the
+    /// byte tokens in, or too few of them in its vocabulary).
     /// </summary>
-    public static WeightSignatureBuilder? TryStart(IWeightReader model, out string? reason) =>
-        TryStart(model.Config, model.TokenizerPath, model.Limits.MaxTokenizerBytes, out reason);
+    public static WeightSignatureBuilder? TryStart(IWeightReader model, out string? reason) => TryStart(model.Config, model.ByteTokenIds(), out reason);
 
-    /// <summary>A builder for a model of <paramref name="c"/> whose tokenizer.json is <paramref name="tokenizer"/> (null: none).</summary>
-    public static WeightSignatureBuilder? TryStart(ModelConfig c, string? tokenizer, long maxTokenizerBytes, out string? reason)
+    /// <summary>A builder for a model of <paramref name="c"/> whose byte tokens have ids <paramref name="anchors"/> (null: no tokenizer).</summary>
+    public static WeightSignatureBuilder? TryStart(ModelConfig c, int[]? anchors, out string? reason)
     {
         reason = null;
-        if (tokenizer == null)
+        if (anchors == null)
         {
             reason = "no tokenizer.json to find the byte tokens in";
             return null;
         }
-        var anchors = ByteAnchors.Read(tokenizer, maxTokenizerBytes);
         var present = anchors.Select(id => id >= 0 && id < c.VocabSize).ToArray();
         if (present.Count(p => p) < WeightSignature.MinimumAnchors)
         {
@@ -67,15 +65,19 @@ public sealed class WeightSignatureBuilder : IDisposable
         for (var layer = 0; layer < weights.Blocks.Count; layer++) Layer(layer, weights.Blocks[layer]);
     }
 
+    /// <summary>The ids of the byte tokens the vocabulary has, ascending: the rows of the embedding table the signature reads.</summary>
+    public long[] AnchorRows => _anchors.Where((id, i) => _present[i]).Select(id => (long)id).Distinct().Order().ToArray();
+
     /// <summary>
     /// Takes the byte tokens' rows of the embedding table [vocab, d] (any float dtype), normalized as the family's first norm
-    /// normalizes them: RMS for RMSNorm, centred then RMS for LayerNorm.
+    /// normalizes them: RMS for RMSNorm, centred then RMS for LayerNorm. When <paramref name="rowOf"/> is given, the table holds
+    /// only some rows of the embedding (at least <see cref="AnchorRows"/>), token id → row.
     /// </summary>
-    public void Embedding(Tensor table)
+    public void Embedding(Tensor table, IReadOnlyDictionary<long, long>? rowOf = null)
     {
         using var scope = NewDisposeScope();
         using var one = 1.ToScalar();
-        var rows = tensor(_anchors.Select(id => (long)Math.Max(id, 0)).ToArray());
+        var rows = tensor(_anchors.Select((id, i) => !_present[i] ? 0L : rowOf == null ? id : rowOf[id]).ToArray());
         var mask = tensor(_present).to(ScalarType.Float64).unsqueeze(1);
         var embedding = table.index_select(0, rows).to(ScalarType.Float64);
         if (_norm == NormFlavour.LayerNorm) embedding = embedding.Minus(embedding.mean([1L], keepdim: true));
@@ -125,10 +127,10 @@ public sealed class WeightSignatureBuilder : IDisposable
         var gate = b.Gate is { } g ? Linear(mlp, g, b.GateBias) : up;
         Tensor[] blocks =
         [
-            q.matmul(k.T),
-            Linear(v, b.O, b.OBias).matmul(x.T),
-            Linear(up, b.Down, b.DownBias).matmul(x.T),
-            gate.matmul(gate.T),
+            q.MatMul(k.T),
+            Linear(v, b.O, b.OBias).MatMul(x.T),
+            Linear(up, b.Down, b.DownBias).MatMul(x.T),
+            gate.MatMul(gate.T),
         ];
         for (var kind = 0; kind < WeightSignature.Kinds; kind++)
         {
@@ -144,11 +146,12 @@ public sealed class WeightSignatureBuilder : IDisposable
         DecoderWeights.ForEachBlock(reader, Layer);
     }
 
-    /// <summary>Reads the embedding table through <paramref name="reader"/> and takes its byte tokens' rows.</summary>
+    /// <summary>Reads the byte tokens' rows of the embedding table through <paramref name="reader"/> (the rest streams past) and takes them.</summary>
     public void ReadEmbedding(IWeightReader reader)
     {
-        using var embedding = reader.Read(reader.Plan().Layout.EmbedTokens + ".weight");
-        Embedding(embedding);
+        var rows = AnchorRows;
+        using var embedding = reader.ReadRows(reader.Plan().Layout.EmbedTokens + ".weight", rows);
+        Embedding(embedding, rows.Select((id, i) => (id, (long)i)).ToDictionary());
     }
 
     /// <summary>The signature of every layer added.</summary>
@@ -162,7 +165,7 @@ public sealed class WeightSignatureBuilder : IDisposable
         for (long at = 0; at < rows; at += RowsPerSlice)
         {
             using var slice = w.narrow(0, at, Math.Min(RowsPerSlice, rows - at)).to(ScalarType.Float64);
-            parts.Add(a.matmul(slice.T));
+            parts.Add(a.MatMul(slice.T));
         }
         return parts.Count == 1 ? parts[0] : cat(parts, 1);
     }

@@ -42,7 +42,7 @@ public sealed class WeightSimilarity : IDisposable
         var key = new string(common.Select(p => p ? '1' : '0').ToArray());
         var fa = Features(a, common, key);
         var fb = Features(b, common, key);
-        using var product = fa.matmul(fb.T).contiguous();
+        using var product = fa.MatMul(fb.T).contiguous();
         var values = MemoryMarshal.Cast<byte, float>(product.bytes);
         const int k = WeightSignature.Kinds;
         var width = sb.Layers * k;

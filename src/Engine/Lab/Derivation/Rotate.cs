@@ -33,17 +33,17 @@ public static class Rotate
             foreach (var (norm, readers) in Readers(c))
             {
                 var w = Effective(norm);
-                foreach (var reader in readers) Edit(tensors, reader, m => m.mul(w.unsqueeze(0)).matmul(q.T));
+                foreach (var reader in readers) Edit(tensors, reader, m => m.mul(w.unsqueeze(0)).MatMul(q.T));
                 Edit(tensors, norm, x => onePlus ? zeros_like(x) : ones_like(x));
             }
-            Edit(tensors, LlamaFamily.Embed, e => e.matmul(q.T));
+            Edit(tensors, LlamaFamily.Embed, e => e.MatMul(q.T));
             for (var i = 0; i < c.Layers; i++)
             {
                 var n = LlamaFamily.Layer(i);
                 foreach (var writer in new[] { n.O, n.Down })
                 {
-                    Edit(tensors, writer + ".weight", m => q.matmul(m));
-                    Edit(tensors, writer + ".bias", b => q.matmul(b));
+                    Edit(tensors, writer + ".weight", m => q.MatMul(m));
+                    Edit(tensors, writer + ".bias", b => q.MatMul(b));
                 }
             }
             LlamaView.Leave(c, tensors);

@@ -31,6 +31,6 @@ public static class RepresentationCka
         using var centered = x.Minus(mean);
         using var std = x.std(0, unbiased: true, keepdim: true).clamp_min(Tiny);
         using var standardized = centered.div(std);
-        return standardized.matmul(standardized.t());
+        return standardized.MatMul(standardized.t());
     }
 }
