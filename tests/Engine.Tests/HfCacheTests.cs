@@ -65,4 +65,52 @@ public class HfCacheTests
         Assert.False(HfCache.IsModelId("model.reef"));
         Assert.False(HfCache.IsModelId(temp.Sub("org/model")));
     }
+
+    [Fact]
+    public void GgufRepositoriesResolveToTheirFileByIdByNameAndByTheScansId()
+    {
+        using var temp = new TempDirectory();
+        var cache = temp.Sub("hub");
+        var gguf = temp.Sub("model.gguf");
+        File.WriteAllBytes(gguf, [0x47, 0x47, 0x55, 0x46]);
+        var one = HfCacheLayout.Add(cache, "org/one", First, gguf);
+        Assert.Equal(Path.Combine(one, "model.gguf"), HfCache.Resolve("org/one", cache));
+        var two = HfCacheLayout.Add(cache, "org/two", First, gguf);
+        File.Copy(gguf, Path.Combine(two, "model-q8.gguf"));
+        var several = Assert.Throws<InvalidInputException>(() => HfCache.Resolve("org/two", cache));
+        Assert.Contains("holds 2 GGUF files (model-q8.gguf, model.gguf): name one, as org/two:model-q8.gguf", several.Reason);
+        Assert.Equal(Path.Combine(two, "model.gguf"), HfCache.Resolve("org/two:model.gguf", cache));
+        Assert.Equal(Path.Combine(two, "model-q8.gguf"), HfCache.Resolve($"org/two@{First}/model-q8.gguf", cache));
+        Assert.Equal(Path.Combine(two, "model-q8.gguf"), HfCache.Resolve("org/two@main:model-q8.gguf", cache));
+        Assert.Contains("has no file other.gguf", Assert.Throws<InvalidInputException>(() => HfCache.Resolve("org/two:other.gguf", cache)).Reason);
+        Assert.True(HfCache.IsModelId($"org/two@{First}/model-q8.gguf"));
+        Assert.True(HfCache.IsModelId("org/two:model-q8.gguf"));
+        Assert.False(HfCache.IsModelId("org/two:../x.gguf"));
+    }
+
+    [Fact]
+    public void NothingInTheCacheMayLeadOutOfItAndNothingReadOutsideIsShown()
+    {
+        using var temp = new TempDirectory();
+        var cache = temp.Sub("hub");
+        var model = TestModels.Write(temp.Sub("model"), Architecture.Llama);
+        var snapshot = HfCacheLayout.Add(cache, "org/model", First, model);
+        File.WriteAllText(temp.Sub("secret"), "hunter2");
+
+        var refs = Path.Combine(cache, "models--org--model", "refs", "main");
+        File.Delete(refs);
+        File.CreateSymbolicLink(refs, temp.Sub("secret"));
+        var linked = Assert.Throws<InvalidInputException>(() => HfCache.Resolve("org/model", cache));
+        Assert.Contains("links outside the Hugging Face cache", linked.Reason);
+        File.Delete(refs);
+        File.WriteAllText(refs, "hunter2");
+        Assert.DoesNotContain("hunter2", Assert.Throws<InvalidInputException>(() => HfCache.Resolve("org/model", cache)).Message);
+        File.WriteAllText(refs, First);
+
+        var config = Path.Combine(snapshot, "config.json");
+        File.Delete(config);
+        File.CreateSymbolicLink(config, Path.Combine(model, "config.json"));
+        var file = Assert.Throws<InvalidInputException>(() => HfCache.Resolve("org/model", cache));
+        Assert.Contains("links outside the Hugging Face cache", file.Reason);
+    }
 }

@@ -221,4 +221,44 @@ public class MalformedGgufTests
         using var temp = new TempDirectory();
         Refused(Write(temp, metadata, tensors), problem);
     }
+
+    /// <summary>A model's metadata meets config.json's rules, and its tokenizer and tensors are held against it (quick versions of HostileModelTests' rows).</summary>
+    [Fact]
+    public void AModelsClaimsAreHeldAgainstEachOther()
+    {
+        using var temp = new TempDirectory();
+        var source = TestModels.WriteLlamaWithMerges(temp.Sub("source"), layers: 1);
+        var config = Reef.Engine.Checkpoints.Checkpoint.Open(source).Config;
+        var tokenizer = Path.Combine(source, "tokenizer.json");
+        string Write(GgufDraft draft) => draft.Write(temp.Sub($"m{Guid.NewGuid():N}.gguf"));
+        void Model(GgufDraft draft, string problem, Func<GgufReader, object?>? use = null)
+        {
+            var path = Write(draft);
+            var error = Assert.ThrowsAny<InvalidInputException>(() =>
+            {
+                using var reader = GgufReader.Open(path);
+                use?.Invoke(reader);
+            });
+            Assert.Equal(path, error.File);
+            Assert.Contains(problem, error.Reason);
+        }
+        Model(GgufDraft.Llama(config with { KvHeads = 3 }, tokenizer), "'llama.attention.head_count' 4 is not a multiple of 'llama.attention.head_count_kv' 3");
+        Model(GgufDraft.Llama(config, tokenizer).Set("llama.attention.head_count_kv", (1UL << 32) + 2), "'llama.attention.head_count_kv' is 4294967298, not a count");
+        Model(GgufDraft.Llama(config, tokenizer).Set("llama.attention.head_count_kv", 2.0f), "'llama.attention.head_count_kv' is not an integer");
+        Model(GgufDraft.Llama(config, tokenizer).Set("llama.rope.freq_base", float.NaN), "'llama.rope.freq_base' is NaN");
+        Model(GgufDraft.Llama(config, tokenizer).SetFloat("blk.0.attn_k.weight", 3, float.NegativeInfinity), "tensor 'blk.0.attn_k.weight' holds -Inf", r => r.ReadAll());
+        var draft = GgufDraft.Llama(config, tokenizer);
+        draft.Tensors.Add(new GgufTensorData("rope_freqs.weight", [32], GgmlType.F32, new byte[128]));
+        Model(draft, "tensor 'rope_freqs.weight' is not part of a llama model");
+        var tokens = GgufDraft.Llama(config, tokenizer).Get<string[]>("tokenizer.ggml.tokens");
+        Model(GgufDraft.Llama(config, tokenizer).Set("tokenizer.ggml.tokens", tokens.Append("<extra>").ToArray()), $"holds {tokens.Length + 1} tokens, more than the {tokens.Length} rows", r => r.LoadTokenizer());
+        Model(GgufDraft.Llama(config, tokenizer).Set("tokenizer.ggml.merges", new[] { "q zz" }), "entry 1 'q zz' is not two tokens", r => r.LoadTokenizer());
+
+        // The valid one loads its tokenizer from an unlinked file: nothing is left behind.
+        using var valid = GgufReader.Open(Write(GgufDraft.Llama(config, tokenizer)));
+        var before = Directory.GetFiles(Path.GetTempPath(), "reef-tokenizer-*").Length;
+        using var loaded = valid.LoadTokenizer();
+        Assert.Equal(before, Directory.GetFiles(Path.GetTempPath(), "reef-tokenizer-*").Length);
+        Assert.NotEmpty(loaded!.Encode("The sky is blue."));
+    }
 }

@@ -92,7 +92,19 @@ public static class OutputFiles
         using var stream = InputFiles.OpenRegular(path, Path.GetFileName(path), MaxReadBytes);
         try { file = JsonSerializer.Deserialize<T>(stream, Json) ?? throw new JsonException("the file holds null"); }
         catch (JsonException e) { throw new InvalidInputException(path, $"not a valid {Path.GetFileName(path)} ({e.Message})"); }
-        return version(file) >= oldest && version(file) <= newest ? file
-            : throw new InvalidInputException(path, $"format version {version(file)}; this reef reads versions {oldest} to {newest}");
+        CheckVersion(path, version(file), oldest, newest);
+        return file;
+    }
+
+    /// <summary>
+    /// The one version policy of every output file (matrix.json, families.json, pairs.parquet, models.parquet): a layout from
+    /// <paramref name="oldest"/> to <paramref name="newest"/> reads, through today's records (what a later layout added reads as
+    /// absent); any other is refused naming its version, so a folder from any earlier reef is reported or refused, never misread.
+    /// </summary>
+    public static void CheckVersion(string path, int version, int oldest = OldestRead, int newest = FormatVersion)
+    {
+        if (version > newest)
+            throw new InvalidInputException(path, $"format version {version}, written by a newer reef; this reef reads versions {oldest} to {newest}");
+        if (version < oldest) throw new InvalidInputException(path, $"format version {version}; this reef reads versions {oldest} to {newest}");
     }
 }

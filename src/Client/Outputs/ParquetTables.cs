@@ -32,21 +32,31 @@ public static class ParquetTables
         });
     }
 
-    /// <summary>Every row of a table this version writes; a missing, malformed or foreign file is an error naming it.</summary>
+    /// <summary>
+    /// Every row of a table of a layout this version reads (<see cref="OutputFiles.CheckVersion"/>: pairs.parquet and models.parquet
+    /// exist since layout 2); a missing, malformed, foreign or lying file is an error naming it, found before anything is allocated
+    /// by what it claims (<see cref="ParquetFileCheck"/>).
+    /// </summary>
     public static IList<T> Read<T>(string path) where T : class, new()
     {
         if (!File.Exists(path)) throw new InvalidInputException(path, "not found; `reef scan --out DIR` writes it");
         using var stream = InputFiles.OpenRegular(path, "Parquet table", OutputFiles.MaxReadBytes);
+        var metadata = ParquetFileCheck.Check(stream, path);
+        var version = metadata.GetValueOrDefault(FormatVersionKey);
+        if (!int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            throw new InvalidInputException(path, $"states no format version ({FormatVersionKey} is {version ?? "absent"}): not a table reef wrote");
+        OutputFiles.CheckVersion(path, number, oldest: FirstVersion);
         try
         {
-            var result = ParquetSerializer.DeserializeAsync<T>(stream).GetAwaiter().GetResult();
-            var version = result.CustomMetadata?.GetValueOrDefault(FormatVersionKey);
-            return version == OutputFiles.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) ? result.Data
-                : throw new InvalidInputException(path, $"format version {version ?? "(none)"}; this reef reads version {OutputFiles.FormatVersion}");
+            stream.Seek(0, SeekOrigin.Begin);
+            return ParquetSerializer.DeserializeAsync<T>(stream).GetAwaiter().GetResult().Data;
         }
-        catch (Exception e) when (e is not InvalidInputException and not OutOfMemoryException)
+        catch (Exception e) when (e is not InvalidInputException)
         {
-            throw new InvalidInputException(path, $"not a readable Parquet table of this layout ({e.Message})");
+            throw new InvalidInputException(path, $"not a readable Parquet table of this layout ({FailureKind.Describe(e)})");
         }
     }
+
+    /// <summary>The first layout with Parquet tables.</summary>
+    public const int FirstVersion = 2;
 }

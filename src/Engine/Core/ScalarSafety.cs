@@ -20,6 +20,9 @@ public static class ScalarSafety
     /// <summary>The Scalar −1, alive for the whole process.</summary>
     public static readonly Scalar MinusOne = (-1).ToScalar();
 
+    /// <summary>x² elementwise, as x · x: TorchSharp's square() and pow(2) pass an implicit Scalar (seen failing as "Unknown scalar type").</summary>
+    public static Tensor Squared(this Tensor x) => x.mul(x);
+
     /// <summary>a − b (as a + (−1)·b, which is exact).</summary>
     public static Tensor Minus(this Tensor a, Tensor b) => a.add(b, MinusOne);
 }

@@ -26,7 +26,7 @@ public static class ActivationChecks
             if (!x.isfinite().all().item<bool>())
                 throw new InvalidWeightsOutputException(path, $"its hidden states after block {layer} are not finite (NaN or ±Inf) on the probes: " +
                                                               "its weights overflow float32 in the forward pass");
-            var rms = x.square().mean().sqrt().item<double>();
+            var rms = x.Squared().mean().sqrt().item<double>();
             var spread = x.std(0, unbiased: true).max().item<double>();
             if (!(spread > MinRelativeSpread * rms))
                 throw new InvalidWeightsOutputException(path, $"cannot be judged: its hidden states after block {layer} do not vary across the probe statements " +

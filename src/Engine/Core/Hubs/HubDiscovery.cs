@@ -59,7 +59,7 @@ public static class HubDiscovery
                     {
                         if (Enter(snapshot) is not { } folder) continue;
                         var id = $"{repo}@{System.IO.Path.GetFileName(snapshot)}";
-                        if (File.Exists(System.IO.Path.Combine(folder, "config.json"))) Found.Add(new HubModel(id, folder, LinksOut(folder)));
+                        if (File.Exists(System.IO.Path.Combine(folder, "config.json"))) Found.Add(new HubModel(id, folder, LinksOut(folder, root)));
                         // A GGUF repository's snapshot holds quantizations, each a model.
                         else GgufFiles(folder, id + "/");
                     }
@@ -67,7 +67,7 @@ public static class HubDiscovery
                 }
                 if (File.Exists(System.IO.Path.Combine(target, "config.json")))
                 {
-                    Found.Add(new HubModel(idPrefix + name, target, LinksOut(target)));
+                    Found.Add(new HubModel(idPrefix + name, target, LinksOut(target, root)));
                     continue;
                 }
                 Folder(target, idPrefix + name + "/");
@@ -82,10 +82,7 @@ public static class HubDiscovery
             {
                 var name = System.IO.Path.GetFileName(file);
                 if (name.StartsWith('.')) continue;
-                var problem = FileSystemProbe.Stat(file).Kind == FileKind.SymbolicLink && FileSystemProbe.Resolve(file) is { } target && !FileSystemProbe.IsWithin(target, root)
-                    ? $"{file} links outside the hub, to {target}; a hub's files may link only within the hub"
-                    : null;
-                Found.Add(new HubModel(idPrefix + name, file, problem));
+                Found.Add(new HubModel(idPrefix + name, file, LinkOut(file, root)));
             }
         }
 
@@ -104,18 +101,15 @@ public static class HubDiscovery
             Skipped.Add(new HubSkip(path, loop ? $"a link loop back to {target}; not followed" : $"a second way to {target}, which is listed once"));
             return null;
         }
-
-        /// <summary>Why the checkpoint in <paramref name="folder"/> must not be read: a file of it that links outside the hub; null when none does.</summary>
-        string? LinksOut(string folder)
-        {
-            foreach (var file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
-            {
-                if (FileSystemProbe.Stat(file).Kind != FileKind.SymbolicLink) continue;
-                var target = FileSystemProbe.Resolve(file);
-                if (target != null && !FileSystemProbe.IsWithin(target, root))
-                    return $"{file} links outside the hub, to {target}; a hub's files may link only within the hub";
-            }
-            return null;
-        }
     }
+
+    /// <summary>Why the checkpoint in <paramref name="folder"/> must not be read: a file of it that links outside <paramref name="root"/>; null when none does.</summary>
+    public static string? LinksOut(string folder, string root) =>
+        Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(file => LinkOut(file, root)).FirstOrDefault(problem => problem != null);
+
+    /// <summary>Why <paramref name="file"/> must not be read: it is a link that leads outside <paramref name="root"/>; null when it is not.</summary>
+    public static string? LinkOut(string file, string root) =>
+        FileSystemProbe.Stat(file).Kind == FileKind.SymbolicLink && FileSystemProbe.Resolve(file) is { } target && !FileSystemProbe.IsWithin(target, root)
+            ? $"{file} links outside the hub, to {target}; a hub's files may link only within the hub"
+            : null;
 }

@@ -15,15 +15,21 @@ public static class MemoryBudget
         checked(config.ParameterCount * BytesPerValue(compute));
 
     /// <summary>
+    /// A block of up to this size is always held, whatever the budget: a budget below it only asks that everything stream (the
+    /// tests' --max-memory 1), and no model is refused for blocks that small.
+    /// </summary>
+    public const long BlockFloor = 64L << 20;
+
+    /// <summary>
     /// Throws, naming <paramref name="path"/> and the budget, when one decoder block in <paramref name="bytesPerValue"/>-byte values
-    /// does not fit <see cref="ComputeOptions.MaxMemoryBytes"/>: streaming holds a block at a time, so such a model cannot be run
-    /// within the budget at all. Checked before anything is read, so a file claiming terabytes costs nothing.
+    /// does not fit <see cref="ComputeOptions.MaxMemoryBytes"/> (nor <see cref="BlockFloor"/>): streaming holds a block at a time, so
+    /// such a model cannot be run within the budget at all. Checked before anything is read.
     /// </summary>
     public static void CheckBlockFits(ModelConfig config, ComputeOptions compute, string path, int? bytesPerValue = null)
     {
         var budget = compute.MaxMemoryBytes ?? Default;
         var block = checked(config.MacsPerToken / config.Layers * (bytesPerValue ?? BytesPerValue(compute)));
-        if (block > budget)
+        if (block > Math.Max(BlockFloor, budget))
             throw new InvalidInputException(path, $"one decoder block of it takes {InputFiles.Size(block)}, over the memory budget of " +
                                                   $"{InputFiles.Size(budget)} (--max-memory): it cannot be run block by block within it");
     }

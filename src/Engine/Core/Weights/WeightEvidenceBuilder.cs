@@ -65,7 +65,7 @@ public sealed class WeightEvidenceBuilder : IDisposable
         {
             var slice = w.narrow(0, at, Math.Min(RowsPerSlice, rows - at)).to(ScalarType.Float64);
             zeros += slice.eq(zero).sum().item<long>();
-            squares += slice.square().sum().item<double>();
+            squares += slice.Squared().sum().item<double>();
             parts.Add(v.T.MatMul(slice.T));
         }
         var sketch = cat(parts, 1).MatMul(Map(rows, role: 0)).to(ScalarType.Float32).contiguous();
@@ -83,7 +83,7 @@ public sealed class WeightEvidenceBuilder : IDisposable
         // Distinct non-zero values: the levels, less the zero level where the row has one.
         var fractions = changes.Select((c, i) => nonzero[i] == 0 ? 1.0 : (c + 1.0 - (hasZero[i] ? 1 : 0)) / nonzero[i]).Order().ToList();
         using var tiny = 0.05.ToScalar();
-        var rms = sample.square().mean([1L], keepdim: true).sqrt();
+        var rms = sample.Squared().mean([1L], keepdim: true).sqrt();
         var small = sample.abs().lt(rms.mul(tiny)).logical_and(sample.ne(zero)).sum(1).data<long>().ToArray();
         var smallFractions = small.Select((n, i) => nonzero[i] == 0 ? 0.0 : n / (double)nonzero[i]).Order().ToList();
         _small[cell] = (float)smallFractions[smallFractions.Count / 2];

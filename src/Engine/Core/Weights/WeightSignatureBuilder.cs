@@ -84,7 +84,7 @@ public sealed class WeightSignatureBuilder : IDisposable
         embedding = embedding.mul(mask);
         // Absent rows stay zero.
         using var zero = 0.ToScalar();
-        var rms = embedding.square().mean([1L], keepdim: true).sqrt();
+        var rms = embedding.Squared().mean([1L], keepdim: true).sqrt();
         _x?.Dispose();
         _x = embedding.div(rms.masked_fill(rms.eq(zero), one)).MoveToOuterDisposeScope();
     }
