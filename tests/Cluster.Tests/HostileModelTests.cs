@@ -157,5 +157,15 @@ public sealed class HostileModelTests(ITestOutputHelper output)
         Assert.Equal(HostileModels.Valid.Order(StringComparer.Ordinal), new[] { pair.A, pair.B }.Order(StringComparer.Ordinal));
         Assert.False(string.IsNullOrEmpty(pair.Verdict));
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Sub("tmp")));
+        // Every failure is the model's own (its files are wrong), never an internal error, so a rescan does not retry it.
+        var kinds = ModelsTable.Read(temp.Sub("out")).Where(m => m.Status == "failed").ToDictionary(m => m.Id, m => m.FailureKind);
+        Assert.All(kinds, k => Assert.True(k.Value is "invalid_weights" or "invalid_checkpoint", $"{k.Key}: {k.Value}"));
+        var again = ReefProcess.Run(["scan", temp.Sub("hub"), "--state", temp.Sub("state"), "--out", temp.Sub("out2"), "--samples", "16", "--json"],
+            TimeSpan.FromMinutes(5), new Dictionary<string, string> { ["TMPDIR"] = temp.Sub("tmp") });
+        output.WriteLine($"again: {again}");
+        Assert.True(again.ExitCode == ExitCodes.PartlyFailed, again.ToString());
+        var rescan = ScanSummary.Parse(again.Out);
+        Assert.Equal(0, rescan.Extracted);
+        Assert.Equal(summary.Failures.Select(f => (f.Id, f.Reason)).Order(), rescan.Failures.Select(f => (f.Id, f.Reason)).Order());
     }
 }

@@ -64,6 +64,18 @@ public class FingerprintFileTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(bytes < 2_000_000, $"{bytes} bytes");
     }
 
+    /// <summary>A fingerprint of a model whose hidden states did not vary (written with a valid checksum): "cannot be judged", never compared.</summary>
+    [Fact]
+    public void AZeroGramCannotBeJudged()
+    {
+        using var temp = new TempDirectory();
+        var sample = Sample();
+        var grams = sample.Grams.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<float[]>)kv.Value.Select((g, layer) => layer == 1 ? new float[g.Length] : g).ToList());
+        FingerprintFile.Write(sample with { Grams = grams }, temp.Sub("zero.reef"));
+        var error = Assert.Throws<InvalidInputException>(() => FingerprintFile.Read(temp.Sub("zero.reef")));
+        Assert.Contains("cannot be judged: its standardized Gram of layer 1 is zero", error.Reason);
+    }
+
     [Fact]
     public void CorruptionIsDetected()
     {
