@@ -31,12 +31,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         return result;
     }
 
-    static void BadInput(ReefProcess.Result result, string file, string problem)
-    {
-        Assert.True(result.ExitCode == ExitCodes.BadInput, result.ToString());
-        Assert.Contains(file, result.Error);
-        Assert.Contains(problem, result.Error);
-    }
+    static void BadInput(ReefProcess.Result result, string file, string problem) => result.AssertBadInput(file, problem);
 
     static string Model(string directory, long seed = 1)
     {

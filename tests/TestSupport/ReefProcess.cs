@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace Reef.TestSupport;
 
@@ -13,7 +14,21 @@ public static class ReefProcess
     {
         public override string ToString() =>
             $"exit {ExitCode} after {Wall.TotalSeconds:F1} s, peak RSS {PeakRssBytes / 1048576.0:F0} MiB\nstdout: {Out}\nstderr: {Error}";
+
+        /// <summary>Whether the output shows what a user must never see: .NET stack frames, libtorch's C++ frames, an abort.</summary>
+        public bool ShowsStackTrace => StackTrace.IsMatch(Error + Out);
+
+        /// <summary>Asserts bad input (exit 3) naming <paramref name="file"/> and saying <paramref name="problem"/>, with no stack trace.</summary>
+        public void AssertBadInput(string file, string problem)
+        {
+            Assert.True(ExitCode == 3, ToString());
+            Assert.Contains(file, Error);
+            Assert.Contains(problem, Error);
+            Assert.False(ShowsStackTrace, ToString());
+        }
     }
+
+    static readonly Regex StackTrace = new(@"(^\s+at \S+\(|frame #\d+|Exception raised from|terminate called)", RegexOptions.Multiline);
 
     /// <summary>Runs <c>reef ARGS</c> to the end (killed after <paramref name="timeout"/>, which fails the test).</summary>
     public static Result Run(IReadOnlyList<string> args, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)

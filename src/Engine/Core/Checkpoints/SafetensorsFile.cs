@@ -191,48 +191,20 @@ public sealed class SafetensorsFile
     {
         if (entry.Shape.Length != 2) throw new ArgumentException($"tensor '{entry.Name}' is not a matrix");
         var rowBytes = checked(entry.Shape[1] * Dtypes.Size(entry.Dtype));
-        var tensor = empty([rows.Length, entry.Shape[1]], Dtypes.ToTorch(entry.Dtype));
-        try
-        {
-            var perChunk = Math.Max(1, ChunkBytes / rowBytes);
-            var buffer = new byte[perChunk * rowBytes];
-            stream.Seek(entry.Start, SeekOrigin.Begin);
-            var next = 0;
-            for (long at = 0; at < entry.Shape[0]; at += perChunk)
+        return Filled(entry, empty([rows.Length, entry.Shape[1]], Dtypes.ToTorch(entry.Dtype)), tensor =>
+            TensorRows.Stream(stream, entry.Start, entry.Shape[0], rowBytes, ChunkBytes, rows, bytes => Checked(entry, bytes, hash), (index, row) =>
             {
-                var count = Math.Min(perChunk, entry.Shape[0] - at);
-                var span = buffer.AsSpan(0, (int)(count * rowBytes));
-                stream.ReadExactly(span);
-                WeightValues.Check(span, entry.Dtype, Path, entry.Name);
-                hash?.AppendData(span);
-                for (; next < rows.Length && rows[next] < at + count; next++)
-                {
-                    using var row = tensor.select(0, next);
-                    span.Slice((int)((rows[next] - at) * rowBytes), (int)rowBytes).CopyTo(row.bytes);
-                }
-            }
-            return tensor;
-        }
-        catch (EndOfStreamException)
-        {
-            tensor.Dispose();
-            throw new InvalidInputException(Path, $"file ended while reading tensor '{entry.Name}'");
-        }
-        catch
-        {
-            tensor.Dispose();
-            throw;
-        }
+                using var target = tensor.select(0, index);
+                row.CopyTo(target.bytes);
+            }));
     }
 
     /// <summary>
     /// Reads one tensor into a new CPU tensor of its own dtype, in chunks straight into the tensor's memory,
     /// feeding the bytes to <paramref name="hash"/> when given.
     /// </summary>
-    public Tensor Read(TensorEntry entry, FileStream stream, IncrementalHash? hash = null)
-    {
-        var tensor = empty(entry.Shape, Dtypes.ToTorch(entry.Dtype));
-        try
+    public Tensor Read(TensorEntry entry, FileStream stream, IncrementalHash? hash = null) =>
+        Filled(entry, empty(entry.Shape, Dtypes.ToTorch(entry.Dtype)), tensor =>
         {
             stream.Seek(entry.Start, SeekOrigin.Begin);
             using var flat = tensor.view(-1);
@@ -242,9 +214,23 @@ public sealed class SafetensorsFile
                 using var piece = flat.narrow(0, at, Math.Min(perChunk, entry.ElementCount - at));
                 var span = piece.bytes;
                 stream.ReadExactly(span);
-                WeightValues.Check(span, entry.Dtype, Path, entry.Name);
-                hash?.AppendData(span);
+                Checked(entry, span, hash);
             }
+        });
+
+    /// <summary>Checks bytes of <paramref name="entry"/> as they are read, then hashes them.</summary>
+    void Checked(TensorEntry entry, ReadOnlySpan<byte> bytes, IncrementalHash? hash)
+    {
+        WeightValues.Check(bytes, entry.Dtype, Path, entry.Name);
+        hash?.AppendData(bytes);
+    }
+
+    /// <summary><paramref name="tensor"/> filled by <paramref name="fill"/>, or disposed when that fails (a file that ends early is bad input).</summary>
+    Tensor Filled(TensorEntry entry, Tensor tensor, Action<Tensor> fill)
+    {
+        try
+        {
+            fill(tensor);
             return tensor;
         }
         catch (EndOfStreamException)

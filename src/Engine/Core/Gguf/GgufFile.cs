@@ -230,30 +230,21 @@ public sealed class GgufFile
         var result = TorchSharp.torch.empty([rows.Length, width], TorchSharp.torch.ScalarType.Float32);
         try
         {
-            var perSlice = Math.Max(1, ReadBufferBytes / rowBytes);
-            var buffer = new byte[perSlice * rowBytes];
-            stream.Seek(tensor.Start, SeekOrigin.Begin);
-            var next = 0;
-            for (long at = 0; at < tensor.Dimensions[1]; at += perSlice)
+            TensorRows.Stream(stream, tensor.Start, tensor.Dimensions[1], rowBytes, ReadBufferBytes, rows, bytes =>
             {
-                var count = Math.Min(perSlice, tensor.Dimensions[1] - at);
-                var bytes = buffer.AsSpan(0, (int)(count * rowBytes));
-                try { stream.ReadExactly(bytes); }
-                catch (EndOfStreamException) { throw new InvalidInputException(Path, $"file ended while reading tensor '{tensor.Name}'"); }
                 WeightValues.Check(bytes, tensor.Type, Path, tensor.Name);
                 hash?.AppendData(bytes);
-                for (; next < rows.Length && rows[next] < at + count; next++)
-                {
-                    using var row = result.select(0, next);
-                    GgmlDequantizer.Dequantize(tensor.Type, bytes.Slice((int)((rows[next] - at) * rowBytes), (int)rowBytes),
-                        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(row.bytes));
-                }
-            }
+            }, (index, row) =>
+            {
+                using var target = result.select(0, index);
+                GgmlDequantizer.Dequantize(tensor.Type, row, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(target.bytes));
+            });
             return result;
         }
-        catch
+        catch (Exception e)
         {
             result.Dispose();
+            if (e is EndOfStreamException) throw new InvalidInputException(Path, $"file ended while reading tensor '{tensor.Name}'");
             throw;
         }
     }
