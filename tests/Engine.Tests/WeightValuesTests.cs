@@ -38,6 +38,15 @@ public class WeightValuesTests
         WeightValues.Check(Halves(0x5F00), Dtype.BF16, "f", "t");
         Assert.Contains("whose square overflows", Refused(() => WeightValues.Check(Halves(0x3F80, 0x5F80), Dtype.BF16, "f", "t")));
         Assert.Contains("holds +Inf", Refused(() => WeightValues.Check(Halves(0x7F80), GgmlType.BF16, "f", "t")));
+        // Long enough for the vector pass, a bad value in it and one in its scalar tail.
+        var many = Enumerable.Range(0, 203).Select(i => (ushort)(0x3C00 + i)).ToArray();
+        WeightValues.Check(Halves(many), Dtype.F16, "f", "t");
+        foreach (var at in new[] { 40, 202 })
+        {
+            var bad = many.ToArray();
+            bad[at] = 0xFFC0; // NaN in bfloat16 (0xFE00, NaN in float16, is −4.25e37 there)
+            Assert.Contains("holds NaN", Refused(() => WeightValues.Check(Halves(bad), Dtype.BF16, "f", "t")));
+        }
     }
 
     [Theory]
