@@ -53,28 +53,24 @@ public sealed class CheckpointReader(Checkpoint checkpoint, IProgress<long>? byt
     readonly System.Diagnostics.Stopwatch _clock = new();
 
     /// <summary>Reads tensor <paramref name="name"/> into a new CPU tensor of its stored dtype. Each tensor may be read once.</summary>
-    public Tensor Read(string name)
-    {
-        var (file, entry) = Find(name);
-        _clock.Start();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var tensor = file.Read(entry, Stream(file), hash);
-        _digests[name] = hash.GetHashAndReset();
-        Count(entry.ByteLength);
-        _clock.Stop();
-        return tensor;
-    }
+    public Tensor Read(string name) => Hashed(name, (file, entry, hash) => file.Read(entry, Stream(file), hash));
 
-    public Tensor ReadRows(string name, long[] rows)
+    public Tensor ReadRows(string name, long[] rows) => Hashed(name, (file, entry, hash) => file.ReadRows(entry, Stream(file), rows, hash));
+
+    /// <summary>Tensor <paramref name="name"/>'s one read by <paramref name="read"/>: timed, hashed as it is read, its digest kept and its bytes counted.</summary>
+    Tensor Hashed(string name, Func<SafetensorsFile, TensorEntry, IncrementalHash, Tensor> read)
     {
         var (file, entry) = Find(name);
         _clock.Start();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var tensor = file.ReadRows(entry, Stream(file), rows, hash);
-        _digests[name] = hash.GetHashAndReset();
-        Count(entry.ByteLength);
-        _clock.Stop();
-        return tensor;
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var tensor = read(file, entry, hash);
+            _digests[name] = hash.GetHashAndReset();
+            Count(entry.ByteLength);
+            return tensor;
+        }
+        finally { _clock.Stop(); }
     }
 
     /// <summary>

@@ -98,40 +98,35 @@ public sealed class GgufReader : IWeightReader
 
     public Tensor Read(string name)
     {
-        var gguf = _names.GetValueOrDefault(name) ?? throw new InvalidInputException(Path, $"has no tensor for '{name}'");
-        if (_digests.ContainsKey(gguf)) throw new InvalidOperationException($"tensor '{gguf}' of {Path} was read twice in one pass");
-        var info = _file.Tensors[gguf];
-        _clock.Start();
-        try
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var weight = _file.ReadFloat32(info, Stream(), hash, _buffer ??= new byte[GgufFile.ReadBufferBytes]);
-            _digests[gguf] = hash.GetHashAndReset();
-            Count(info.ByteLength);
-            var isQ = name.EndsWith("q_proj.weight", StringComparison.Ordinal);
-            if (!isQ && !name.EndsWith("k_proj.weight", StringComparison.Ordinal)) return weight;
-            using var stored = weight;
-            return GgufLlamaLayout.FromGguf(stored, isQ ? Config.Heads : Config.KvHeads);
-        }
-        finally { _clock.Stop(); }
+        var weight = Hashed(name, (info, hash) => _file.ReadFloat32(info, Stream(), hash, _buffer ??= new byte[GgufFile.ReadBufferBytes]));
+        var isQ = name.EndsWith("q_proj.weight", StringComparison.Ordinal);
+        if (!isQ && !name.EndsWith("k_proj.weight", StringComparison.Ordinal)) return weight;
+        using var stored = weight;
+        return GgufLlamaLayout.FromGguf(stored, isQ ? Config.Heads : Config.KvHeads);
     }
 
     public Tensor ReadRows(string name, long[] rows)
     {
-        var gguf = _names.GetValueOrDefault(name) ?? throw new InvalidInputException(Path, $"has no tensor for '{name}'");
-        if (_digests.ContainsKey(gguf)) throw new InvalidOperationException($"tensor '{gguf}' of {Path} was read twice in one pass");
         // Q and K rows are in llama.cpp's order: rows of them would need the permutation undone first, and nothing asks for them.
         if (name.EndsWith("q_proj.weight", StringComparison.Ordinal) || name.EndsWith("k_proj.weight", StringComparison.Ordinal))
             throw new ArgumentException($"rows of '{name}' are not read on their own");
+        return Hashed(name, (info, hash) => _file.ReadRowsFloat32(info, Stream(), rows, hash));
+    }
+
+    /// <summary>Tensor <paramref name="name"/>'s one read by <paramref name="read"/>: timed, hashed as it is read, its digest kept and its bytes counted.</summary>
+    Tensor Hashed(string name, Func<GgufTensorInfo, IncrementalHash, Tensor> read)
+    {
+        var gguf = _names.GetValueOrDefault(name) ?? throw new InvalidInputException(Path, $"has no tensor for '{name}'");
+        if (_digests.ContainsKey(gguf)) throw new InvalidOperationException($"tensor '{gguf}' of {Path} was read twice in one pass");
         var info = _file.Tensors[gguf];
         _clock.Start();
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var rowsRead = _file.ReadRowsFloat32(info, Stream(), rows, hash);
+            var tensor = read(info, hash);
             _digests[gguf] = hash.GetHashAndReset();
             Count(info.ByteLength);
-            return rowsRead;
+            return tensor;
         }
         finally { _clock.Stop(); }
     }
